@@ -1,0 +1,174 @@
+//! HTTP wiring: the GraphQL endpoint with its request limits, GraphiQL, the
+//! health check, CORS and request ids.
+
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, ServerError};
+use async_graphql_poem::GraphQLBatchResponse;
+use poem::http::{header, Method, StatusCode};
+use poem::middleware::{CatchPanic, Cors, ReqId, RequestId, ReuseId};
+use poem::web::{Data, Html, Json};
+use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Route};
+
+use crate::app::AppState;
+use crate::error::codes;
+use crate::graphql::{AppSchema, RequestId as GraphqlRequestId};
+use crate::loaders::Loaders;
+
+pub fn routes(state: AppState) -> impl poem::Endpoint {
+    let schema = state.schema();
+    let cors = cors(&state.settings.cors_origins);
+    Route::new()
+        .at("/graphql", get(graphiql).post(graphql))
+        .at("/health", get(health))
+        .with(cors)
+        .with(RequestId::default().reuse_id(ReuseId::Ignore))
+        .with(CatchPanic::new())
+        .data(schema)
+        .data(state)
+}
+
+fn cors(origins: &str) -> Cors {
+    let cors = Cors::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_header("x-request-id")
+        .max_age(3600);
+    origins
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty() && *o != "*")
+        .fold(cors, |cors, origin| cors.allow_origin(origin))
+}
+
+#[handler]
+async fn graphiql(Data(state): Data<&AppState>) -> Response {
+    if !state.settings.graphiql_enabled() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+}
+
+#[handler]
+async fn health(Data(state): Data<&AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// A response made of one top-level error, for requests refused before
+/// execution.
+fn refusal(status: StatusCode, message: &str, code: &str, request_id: &str) -> Response {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    extensions.set("requestId", request_id);
+    error.extensions = Some(extensions);
+    let body = async_graphql::Response::from_errors(vec![error]);
+    (status, Json(body)).into_response()
+}
+
+#[handler]
+async fn graphql(
+    Data(state): Data<&AppState>,
+    Data(schema): Data<&AppSchema>,
+    request_id: ReqId,
+    request: &Request,
+    body: Body,
+) -> Response {
+    let request_id = request_id.to_string();
+    let limits = &state.settings.limits;
+    let declared_length = request
+        .header(header::CONTENT_LENGTH)
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared_length.is_some_and(|len| len > limits.max_body_bytes) {
+        return too_large(limits.max_body_bytes, &request_id);
+    }
+    let bytes = match body.into_bytes_limit(limits.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            return too_large(limits.max_body_bytes, &request_id)
+        }
+        Err(_) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read",
+                codes::BAD_USER_INPUT,
+                &request_id,
+            )
+        }
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(batch) => batch,
+        Err(err) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("The body is not a GraphQL request in JSON: {err}"),
+                codes::BAD_USER_INPUT,
+                &request_id,
+            )
+        }
+    };
+    let batch = match batch {
+        BatchRequest::Batch(requests) if requests.len() > limits.max_batch => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &format!("A batch holds at most {} operations", limits.max_batch),
+                codes::BATCH_TOO_LARGE,
+                &request_id,
+            )
+        }
+        BatchRequest::Batch(requests) if requests.is_empty() => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "The batch is empty",
+                codes::BAD_USER_INPUT,
+                &request_id,
+            )
+        }
+        BatchRequest::Single(request) => {
+            BatchRequest::Single(with_request_data(request, state, &request_id))
+        }
+        BatchRequest::Batch(requests) => BatchRequest::Batch(
+            requests
+                .into_iter()
+                .map(|r| with_request_data(r, state, &request_id))
+                .collect(),
+        ),
+    };
+    let timeout = Duration::from_millis(limits.execution_timeout_ms);
+    match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
+        Ok(response) => GraphQLBatchResponse::from(response).into_response(),
+        Err(_) => {
+            tracing::warn!(request_id = %request_id, "request timed out");
+            refusal(
+                StatusCode::OK,
+                "The request took too long and was stopped",
+                codes::TIMEOUT,
+                &request_id,
+            )
+        }
+    }
+}
+
+fn too_large(max: usize, request_id: &str) -> Response {
+    refusal(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("The request body is larger than {max} bytes"),
+        codes::PAYLOAD_TOO_LARGE,
+        request_id,
+    )
+}
+
+fn with_request_data(
+    request: async_graphql::Request,
+    state: &AppState,
+    request_id: &str,
+) -> async_graphql::Request {
+    request
+        .data(Loaders::new(&state.db))
+        .data(GraphqlRequestId(request_id.to_string()))
+}

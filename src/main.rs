@@ -1,0 +1,6 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    comptoir::cli::run(comptoir::cli::Cli::parse()).await
+}

@@ -1,0 +1,439 @@
+//! Turning a cart into an order: all of it in one transaction, or nothing.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{
+    cart, cart_line, counter, order, order_access_token, order_line, product, product_variant,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set, SqlErr,
+};
+
+use crate::db::Db;
+use crate::domain::money::CurrencyCode;
+use crate::error::{Error, Result, UserError, UserErrorCode};
+use crate::services::cart::{self as carts, CartRules};
+use crate::services::payment::{
+    Authorization, Charge, PaymentError, PaymentMethod, PaymentProvider,
+};
+use crate::services::pricing::{price_cart, LineWithMerchandise, PricedCart};
+use crate::services::secrets::{random_token, token_hash};
+
+/// Order access tokens carry 256 random bits.
+const ORDER_TOKEN_BYTES: usize = 32;
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+pub struct CheckoutRequest {
+    pub cart_token: String,
+    pub idempotency_key: String,
+    pub method: PaymentMethod,
+    pub payment_token: Option<String>,
+}
+
+pub struct PlacedOrder {
+    pub order: order::Model,
+    /// The secret that lets a guest read this order.
+    pub access_token: String,
+}
+
+pub struct Checkout<'a> {
+    pub db: &'a Db,
+    pub rules: &'a CartRules,
+    pub currency: CurrencyCode,
+    pub payments: &'a dyn PaymentProvider,
+}
+
+impl Checkout<'_> {
+    pub async fn complete(&self, request: CheckoutRequest) -> Result<PlacedOrder> {
+        let key = request.idempotency_key.trim().to_string();
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+            return Err(UserError::at(
+                &["idempotencyKey"],
+                format!("The idempotency key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters"),
+                UserErrorCode::Invalid,
+            )
+            .into());
+        }
+        let cart = cart::Entity::find()
+            .filter(cart::Column::Token.eq(request.cart_token.as_str()))
+            .one(self.db.conn())
+            .await?
+            .ok_or_else(|| UserError::at(&["cartId"], "No such cart", UserErrorCode::NotFound))?;
+
+        if let Some(placed) = self.replay(&key, &cart).await? {
+            return Ok(placed);
+        }
+        if cart.status != carts::OPEN {
+            return Err(cart_completed());
+        }
+
+        let (lines, variants, products) = load_merchandise(self.db.conn(), cart.id).await?;
+        let priced = price(&cart, &lines, &variants, &products, self.rules);
+        if !priced.checkout_ready() {
+            return Err(Error::User(
+                priced
+                    .missing
+                    .iter()
+                    .map(|m| UserError::general(m.clone(), UserErrorCode::CartNotReady))
+                    .collect(),
+            ));
+        }
+
+        let authorization = match request.method {
+            PaymentMethod::CashOnDelivery => None,
+            PaymentMethod::TestCard => {
+                let token = request
+                    .payment_token
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| {
+                        UserError::at(
+                            &["payment", "token"],
+                            "A card payment needs a payment token",
+                            UserErrorCode::Required,
+                        )
+                    })?;
+                let charge = Charge {
+                    amount: priced.total,
+                    currency: self.currency,
+                    token: token.to_string(),
+                };
+                match self.payments.authorize(&charge).await {
+                    Ok(auth) => Some(auth),
+                    Err(PaymentError::Declined(message)) => {
+                        return Err(UserError::at(
+                            &["payment"],
+                            message,
+                            UserErrorCode::PaymentDeclined,
+                        )
+                        .into())
+                    }
+                    Err(err @ PaymentError::Unavailable(_)) => {
+                        return Err(Error::Internal(err.into()))
+                    }
+                }
+            }
+        };
+
+        let outcome = self
+            .write_order(
+                &key,
+                &cart,
+                &request,
+                &lines,
+                &variants,
+                &products,
+                &priced,
+                authorization.as_ref(),
+            )
+            .await;
+        match outcome {
+            Ok(placed) => Ok(placed),
+            Err(err) => {
+                if let Some(auth) = &authorization {
+                    self.payments.void(auth).await;
+                }
+                // A concurrent request with the same key may have won.
+                if let Some(placed) = self.replay(&key, &cart).await? {
+                    return Ok(placed);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// When `key` already placed an order: that order, with a fresh access
+    /// token (the first answer may never have reached the client). A key
+    /// used with another cart is refused.
+    async fn replay(&self, key: &str, cart: &cart::Model) -> Result<Option<PlacedOrder>> {
+        let Some(existing) = order::Entity::find()
+            .filter(order::Column::IdempotencyKey.eq(key))
+            .one(self.db.conn())
+            .await?
+        else {
+            return Ok(None);
+        };
+        if existing.cart_id != cart.id {
+            return Err(UserError::at(
+                &["idempotencyKey"],
+                "This idempotency key was already used for another cart",
+                UserErrorCode::IdempotencyKeyReused,
+            )
+            .into());
+        }
+        let order_id = existing.id;
+        let access_token = self
+            .db
+            .write(move |txn| Box::pin(async move { issue_access_token(txn, order_id).await }))
+            .await?;
+        Ok(Some(PlacedOrder {
+            order: existing,
+            access_token,
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn write_order(
+        &self,
+        key: &str,
+        cart: &cart::Model,
+        request: &CheckoutRequest,
+        lines: &[cart_line::Model],
+        variants: &HashMap<i32, product_variant::Model>,
+        products: &HashMap<i32, product::Model>,
+        priced: &PricedCart,
+        authorization: Option<&Authorization>,
+    ) -> Result<PlacedOrder> {
+        let shipping = priced.selected_shipping.clone().ok_or_else(|| {
+            UserError::general("A shipping method is needed", UserErrorCode::CartNotReady)
+        })?;
+        let status = match request.method {
+            PaymentMethod::TestCard => "PAID",
+            PaymentMethod::CashOnDelivery => "PLACED",
+        };
+        let address = cart.shipping_address.clone().ok_or_else(|| {
+            UserError::general("A shipping address is needed", UserErrorCode::CartNotReady)
+        })?;
+        let email = cart.email.clone().ok_or_else(|| {
+            UserError::general("An email address is needed", UserErrorCode::CartNotReady)
+        })?;
+        let order_lines: Vec<order_line::ActiveModel> = lines
+            .iter()
+            .filter_map(|line| {
+                let variant = variants.get(&line.variant_id)?;
+                let product = products.get(&variant.product_id)?;
+                Some(order_line::ActiveModel {
+                    variant_id: Set(Some(variant.id)),
+                    title: Set(product.title.clone()),
+                    variant_title: Set(variant_title(&variant.option_values)),
+                    sku: Set(variant.sku.clone()),
+                    quantity: Set(line.quantity),
+                    unit_price: Set(variant.price),
+                    total_price: Set(variant.price * line.quantity as i64),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let stock_moves: Vec<(i32, i32, bool, String)> = lines
+            .iter()
+            .filter_map(|line| {
+                let variant = variants.get(&line.variant_id)?;
+                let product = products.get(&variant.product_id)?;
+                variant.inventory_tracked.then(|| {
+                    (
+                        variant.id,
+                        line.quantity,
+                        variant.allow_backorder,
+                        product.title.clone(),
+                    )
+                })
+            })
+            .collect();
+        let new_order = order::ActiveModel {
+            cart_id: Set(cart.id),
+            idempotency_key: Set(key.to_string()),
+            email: Set(email),
+            phone: Set(cart.phone.clone()),
+            status: Set(status.into()),
+            currency: Set(format!("{:?}", self.currency).to_uppercase()),
+            subtotal: Set(priced.subtotal.0),
+            discount_amount: Set(priced.discount.0),
+            shipping_amount: Set(priced.shipping.0),
+            loyalty_amount: Set(priced.loyalty.0),
+            total: Set(priced.total.0),
+            shipping_address: Set(address),
+            shipping_method_handle: Set(shipping.handle.clone()),
+            shipping_method_title: Set(shipping.title.clone()),
+            payment_method: Set(request.method.as_str().into()),
+            payment_reference: Set(authorization.map(|a| a.reference.clone())),
+            loyalty_points_earned: Set(0),
+            placed_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        let cart_id = cart.id;
+        self.db
+            .write(move |txn| {
+                Box::pin(async move {
+                    close_cart(txn, cart_id).await?;
+                    for (variant_id, quantity, allow_backorder, title) in stock_moves {
+                        take_stock(txn, variant_id, quantity, allow_backorder, &title).await?;
+                    }
+                    let mut new_order = new_order;
+                    new_order.number = Set(next_order_number(txn).await?);
+                    let order = new_order.insert(txn).await.map_err(|err| {
+                        if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+                            Error::from(UserError::at(
+                                &["idempotencyKey"],
+                                "This idempotency key was already used",
+                                UserErrorCode::IdempotencyKeyReused,
+                            ))
+                        } else {
+                            err.into()
+                        }
+                    })?;
+                    for mut line in order_lines {
+                        line.order_id = Set(order.id);
+                        line.insert(txn).await?;
+                    }
+                    let access_token = issue_access_token(txn, order.id).await?;
+                    Ok(PlacedOrder {
+                        order,
+                        access_token,
+                    })
+                })
+            })
+            .await
+    }
+}
+
+fn cart_completed() -> Error {
+    UserError::at(
+        &["cartId"],
+        "An order was already placed from this cart",
+        UserErrorCode::CartCompleted,
+    )
+    .into()
+}
+
+/// Marks the cart completed, first thing in the transaction: of two
+/// concurrent checkouts of one cart, the second waits here and then finds
+/// nothing to claim.
+async fn close_cart(txn: &DatabaseTransaction, cart_id: i32) -> Result<()> {
+    let claimed = cart::Entity::update_many()
+        .col_expr(cart::Column::Status, Expr::value(carts::COMPLETED))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cart::Column::Id.eq(cart_id))
+        .filter(cart::Column::Status.eq(carts::OPEN))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(cart_completed());
+    }
+    Ok(())
+}
+
+/// Takes units out of stock with one conditional update: the database
+/// checks and decrements together, so concurrent checkouts can never sell
+/// more than there is.
+async fn take_stock(
+    txn: &DatabaseTransaction,
+    variant_id: i32,
+    quantity: i32,
+    allow_backorder: bool,
+    title: &str,
+) -> Result<()> {
+    let mut update = product_variant::Entity::update_many()
+        .col_expr(
+            product_variant::Column::InventoryQuantity,
+            Expr::col(product_variant::Column::InventoryQuantity).sub(quantity),
+        )
+        .filter(product_variant::Column::Id.eq(variant_id));
+    if !allow_backorder {
+        update = update.filter(product_variant::Column::InventoryQuantity.gte(quantity));
+    }
+    let taken = update.exec(txn).await?;
+    if taken.rows_affected != 1 {
+        return Err(UserError::general(
+            format!("Not enough {title} left in stock for this order"),
+            UserErrorCode::InsufficientStock,
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The next order number. The counter row stays locked until the
+/// transaction ends, so numbers are unique and leave no gaps.
+async fn next_order_number(txn: &DatabaseTransaction) -> Result<i64> {
+    counter::Entity::update_many()
+        .col_expr(
+            counter::Column::Value,
+            Expr::col(counter::Column::Value).add(1),
+        )
+        .filter(counter::Column::Name.eq("order_number"))
+        .exec(txn)
+        .await?;
+    let row = counter::Entity::find_by_id("order_number")
+        .one(txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the order_number counter is missing"))?;
+    Ok(row.value)
+}
+
+async fn issue_access_token(txn: &DatabaseTransaction, order_id: i32) -> Result<String> {
+    let token = random_token(ORDER_TOKEN_BYTES);
+    order_access_token::ActiveModel {
+        order_id: Set(order_id),
+        token_hash: Set(token_hash(&token)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(token)
+}
+
+/// A variant's title as shoppers read it: its option values, or "Default
+/// Title" for a product without options.
+pub fn variant_title(option_values: &str) -> String {
+    let values: Vec<&str> = option_values
+        .split('\n')
+        .filter(|v| !v.is_empty())
+        .collect();
+    if values.is_empty() {
+        "Default Title".into()
+    } else {
+        values.join(" / ")
+    }
+}
+
+type Merchandise = (
+    Vec<cart_line::Model>,
+    HashMap<i32, product_variant::Model>,
+    HashMap<i32, product::Model>,
+);
+
+/// A cart's lines with their variants and products, in three queries.
+pub async fn load_merchandise<C: ConnectionTrait>(conn: &C, cart_id: i32) -> Result<Merchandise> {
+    let lines = carts::lines_of(conn, cart_id).await?;
+    let variants: HashMap<i32, product_variant::Model> = product_variant::Entity::find()
+        .filter(product_variant::Column::Id.is_in(lines.iter().map(|l| l.variant_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let products: HashMap<i32, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok((lines, variants, products))
+}
+
+pub fn price(
+    cart: &cart::Model,
+    lines: &[cart_line::Model],
+    variants: &HashMap<i32, product_variant::Model>,
+    products: &HashMap<i32, product::Model>,
+    rules: &CartRules,
+) -> PricedCart {
+    let with_merchandise: Vec<LineWithMerchandise<'_>> = lines
+        .iter()
+        .map(|line| {
+            let variant = variants.get(&line.variant_id);
+            LineWithMerchandise {
+                line,
+                variant,
+                product: variant.and_then(|v| products.get(&v.product_id)),
+            }
+        })
+        .collect();
+    price_cart(cart, &with_merchandise, &rules.shipping)
+}
