@@ -147,3 +147,18 @@ impl Settings {
             .unwrap_or(self.env != Environment::Production)
     }
 }
+
+#[derive(clap::Parser)]
+struct SettingsOnly {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+impl Settings {
+    /// The settings with every default, as `serve` would see them with no
+    /// flags (environment variables still apply).
+    pub fn from_env() -> Result<Self, clap::Error> {
+        use clap::Parser;
+        SettingsOnly::try_parse_from(["comptoir"]).map(|s| s.settings)
+    }
+}

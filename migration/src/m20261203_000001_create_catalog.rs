@@ -6,6 +6,12 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Sorting by title must give the same order on both databases:
+        // byte order, which is SQLite's default and PostgreSQL's "C".
+        let mut search_title = string(Products::SearchTitle);
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
+            search_title.extra("COLLATE \"C\"");
+        }
         manager
             .create_table(
                 Table::create()
@@ -20,7 +26,7 @@ impl MigrationTrait for Migration {
                     .col(text(Products::Tags))
                     .col(text(Products::OptionNames))
                     .col(boolean(Products::Published))
-                    .col(string(Products::SearchTitle))
+                    .col(search_title)
                     .col(text(Products::SearchText))
                     .col(big_integer(Products::MinPrice))
                     .col(big_integer(Products::MaxPrice))

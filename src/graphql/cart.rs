@@ -130,8 +130,8 @@ impl Cart {
     }
 
     /// Units across all lines.
-    async fn total_quantity(&self) -> i64 {
-        self.lines.iter().map(|l| l.quantity as i64).sum()
+    async fn total_quantity(&self) -> i32 {
+        self.lines.iter().map(|l| l.quantity).sum()
     }
 
     /// Where the order confirmation goes.
@@ -185,7 +185,7 @@ impl Cart {
 
     /// What `checkoutReady: false` is waiting for, as sentences.
     async fn checkout_blockers(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(self.priced(ctx).await?.missing.clone())
+        Ok(self.priced(ctx).await?.blockers())
     }
 
     /// What changed since the shopper last looked: prices, stock.

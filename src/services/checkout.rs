@@ -19,7 +19,7 @@ use crate::services::cart::{self as carts, CartRules};
 use crate::services::payment::{
     Authorization, Charge, PaymentError, PaymentMethod, PaymentProvider,
 };
-use crate::services::pricing::{price_cart, LineWithMerchandise, PricedCart};
+use crate::services::pricing::{price_cart, LineWithMerchandise, PricedCart, WarningCode};
 use crate::services::secrets::{random_token, token_hash};
 
 /// Order access tokens carry 256 random bits.
@@ -73,13 +73,7 @@ impl Checkout<'_> {
         let (lines, variants, products) = load_merchandise(self.db.conn(), cart.id).await?;
         let priced = price(&cart, &lines, &variants, &products, self.rules);
         if !priced.checkout_ready() {
-            return Err(Error::User(
-                priced
-                    .missing
-                    .iter()
-                    .map(|m| UserError::general(m.clone(), UserErrorCode::CartNotReady))
-                    .collect(),
-            ));
+            return Err(not_ready(&priced));
         }
 
         let authorization = match request.method {
@@ -288,6 +282,27 @@ impl Checkout<'_> {
             })
             .await
     }
+}
+
+/// Why a cart cannot be bought: a line's stock or availability by its own
+/// code, anything else as `CART_NOT_READY`.
+fn not_ready(priced: &PricedCart) -> Error {
+    let line_problems = priced
+        .warnings
+        .iter()
+        .filter(|w| w.code.blocks_checkout())
+        .map(|w| {
+            let code = match w.code {
+                WarningCode::OutOfStock => UserErrorCode::InsufficientStock,
+                _ => UserErrorCode::VariantUnavailable,
+            };
+            UserError::general(w.message.clone(), code)
+        });
+    let missing = priced
+        .missing
+        .iter()
+        .map(|m| UserError::general(m.clone(), UserErrorCode::CartNotReady));
+    Error::User(line_problems.chain(missing).collect())
 }
 
 fn cart_completed() -> Error {

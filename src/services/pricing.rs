@@ -20,6 +20,13 @@ pub enum WarningCode {
     MerchandiseRemoved,
 }
 
+impl WarningCode {
+    /// Whether the line must change before the cart can be bought.
+    pub fn blocks_checkout(self) -> bool {
+        matches!(self, WarningCode::OutOfStock | WarningCode::MerchandiseRemoved)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub code: WarningCode,
@@ -53,15 +60,25 @@ pub struct PricedCart {
     pub selected_shipping: Option<ShippingMethod>,
     pub shipping: Minor,
     pub total: Minor,
-    pub total_quantity: i64,
     pub warnings: Vec<Warning>,
-    /// What is missing before checkout, each a sentence for the shopper.
+    /// What the cart lacks before checkout (email, address...), each a
+    /// sentence for the shopper; line problems are in `warnings`.
     pub missing: Vec<String>,
 }
 
 impl PricedCart {
     pub fn checkout_ready(&self) -> bool {
-        self.missing.is_empty()
+        self.missing.is_empty() && !self.warnings.iter().any(|w| w.code.blocks_checkout())
+    }
+
+    /// Everything that stands between this cart and an order, as sentences.
+    pub fn blockers(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .filter(|w| w.code.blocks_checkout())
+            .map(|w| w.message.clone())
+            .chain(self.missing.iter().cloned())
+            .collect()
     }
 }
 
@@ -133,14 +150,6 @@ pub fn price_cart(
             });
         }
     }
-    if warnings.iter().any(|w| {
-        matches!(
-            w.code,
-            WarningCode::OutOfStock | WarningCode::MerchandiseRemoved
-        )
-    }) {
-        missing.push("Some items cannot be bought as they are; see the cart's warnings".into());
-    }
 
     let subtotal: Minor = priced.iter().map(|l| l.subtotal).sum();
     let shipping_offers = shipping.offers(subtotal);
@@ -174,7 +183,6 @@ pub fn price_cart(
         selected_shipping,
         shipping: shipping_amount,
         total: subtotal - discount - loyalty + shipping_amount,
-        total_quantity: lines.iter().map(|l| l.line.quantity as i64).sum(),
         warnings,
         missing,
     }
