@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{product, product_image, product_variant};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -13,19 +13,23 @@ use crate::db::Db;
 
 /// Built fresh for each request, so nothing cached outlives it.
 pub struct Loaders {
-    pub product: DataLoader<ProductById>,
-    pub variant: DataLoader<VariantById>,
-    pub variants_of_product: DataLoader<VariantsOfProduct>,
-    pub images_of_product: DataLoader<ImagesOfProduct>,
+    pub product: DataLoader<ProductById, HashMapCache>,
+    pub variant: DataLoader<VariantById, HashMapCache>,
+    pub variants_of_product: DataLoader<VariantsOfProduct, HashMapCache>,
+    pub images_of_product: DataLoader<ImagesOfProduct, HashMapCache>,
+}
+
+fn cached<T: Loader<i32>>(loader: T) -> DataLoader<T, HashMapCache> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
 }
 
 impl Loaders {
     pub fn new(db: &Db) -> Self {
         Loaders {
-            product: DataLoader::new(ProductById(db.clone()), tokio::spawn),
-            variant: DataLoader::new(VariantById(db.clone()), tokio::spawn),
-            variants_of_product: DataLoader::new(VariantsOfProduct(db.clone()), tokio::spawn),
-            images_of_product: DataLoader::new(ImagesOfProduct(db.clone()), tokio::spawn),
+            product: cached(ProductById(db.clone())),
+            variant: cached(VariantById(db.clone())),
+            variants_of_product: cached(VariantsOfProduct(db.clone())),
+            images_of_product: cached(ImagesOfProduct(db.clone())),
         }
     }
 }

@@ -23,7 +23,10 @@ pub enum WarningCode {
 impl WarningCode {
     /// Whether the line must change before the cart can be bought.
     pub fn blocks_checkout(self) -> bool {
-        matches!(self, WarningCode::OutOfStock | WarningCode::MerchandiseRemoved)
+        matches!(
+            self,
+            WarningCode::OutOfStock | WarningCode::MerchandiseRemoved
+        )
     }
 }
 

@@ -19,8 +19,14 @@ async fn the_cart_prices_lines_and_shipping_from_the_catalog(app: &TestApp) {
     assert_eq!(created["userErrors"], json!([]));
     let c = &created["cart"];
     assert_eq!(c["totalQuantity"], 3);
-    assert_eq!(c["lines"]["nodes"][0]["cost"]["amountPerQuantity"]["amount"], "29.00");
-    assert_eq!(c["lines"]["nodes"][0]["cost"]["subtotalAmount"]["amount"], "58.00");
+    assert_eq!(
+        c["lines"]["nodes"][0]["cost"]["amountPerQuantity"]["amount"],
+        "29.00"
+    );
+    assert_eq!(
+        c["lines"]["nodes"][0]["cost"]["subtotalAmount"]["amount"],
+        "58.00"
+    );
     assert_eq!(amount(c, "subtotalAmount"), "76.00");
     assert_eq!(c["cost"]["subtotalAmount"]["currencyCode"], "EUR");
     // Standard shipping is free from 50.00 of merchandise.
@@ -120,7 +126,10 @@ async fn quantities_out_of_range_or_stock_are_refused_and_change_nothing(app: &T
     ] {
         let refused = add(quantity).await;
         assert_eq!(codes(&refused), [code], "quantity {quantity}");
-        assert_eq!(refused["userErrors"][0]["field"], json!(["lines", "0", "quantity"]));
+        assert_eq!(
+            refused["userErrors"][0]["field"],
+            json!(["lines", "0", "quantity"])
+        );
         // The cart comes back unchanged.
         assert_eq!(refused["cart"]["totalQuantity"], 1, "quantity {quantity}");
     }
@@ -135,7 +144,10 @@ async fn quantities_out_of_range_or_stock_are_refused_and_change_nothing(app: &T
             json!({ "id": id, "v": olive }),
         )
         .await;
-    assert!(huge["errors"].as_array().is_some_and(|e| !e.is_empty()), "{huge}");
+    assert!(
+        huge["errors"].as_array().is_some_and(|e| !e.is_empty()),
+        "{huge}"
+    );
     assert_eq!(cart(app, &id).await["totalQuantity"], 2);
 
     // Several lines: one bad line refuses the whole change.
@@ -148,7 +160,10 @@ async fn quantities_out_of_range_or_stock_are_refused_and_change_nothing(app: &T
     )
     .await;
     assert_eq!(codes(&mixed), ["INSUFFICIENT_STOCK"]);
-    assert_eq!(mixed["userErrors"][0]["field"], json!(["lines", "1", "quantity"]));
+    assert_eq!(
+        mixed["userErrors"][0]["field"],
+        json!(["lines", "1", "quantity"])
+    );
     assert_eq!(cart(app, &id).await["totalQuantity"], 2);
 
     // Updating a line to beyond stock is refused too.
@@ -170,11 +185,21 @@ async fn unknown_unavailable_and_malformed_input_get_coded_errors(app: &TestApp)
     let sold_out = create_cart(app, &[(&peony, 1)]).await;
     assert_eq!(codes(&sold_out), ["INSUFFICIENT_STOCK"]);
     assert_eq!(sold_out["cart"], Value::Null);
-    assert_eq!(sold_out["userErrors"][0]["message"], "This item is sold out");
+    assert_eq!(
+        sold_out["userErrors"][0]["message"],
+        "This item is sold out"
+    );
 
-    let unknown = create_cart(app, &[("Z2lkOi8vY29tcHRvaXIvUHJvZHVjdFZhcmlhbnQvOTk5OQ", 1)]).await;
+    let unknown = create_cart(
+        app,
+        &[("Z2lkOi8vY29tcHRvaXIvUHJvZHVjdFZhcmlhbnQvOTk5OQ", 1)],
+    )
+    .await;
     assert_eq!(codes(&unknown), ["NOT_FOUND"]);
-    assert_eq!(unknown["userErrors"][0]["field"], json!(["input", "lines", "0", "variantId"]));
+    assert_eq!(
+        unknown["userErrors"][0]["field"],
+        json!(["input", "lines", "0", "variantId"])
+    );
     let garbage = create_cart(app, &[("not-an-id", 1)]).await;
     assert_eq!(codes(&garbage), ["NOT_FOUND"]);
 
@@ -201,7 +226,10 @@ async fn unknown_unavailable_and_malformed_input_get_coded_errors(app: &TestApp)
     )
     .await;
     assert_eq!(codes(&refused), ["REQUIRED", "INVALID_COUNTRY_CODE"]);
-    assert_eq!(refused["userErrors"][1]["field"], json!(["address", "address", "countryCode"]));
+    assert_eq!(
+        refused["userErrors"][1]["field"],
+        json!(["address", "address", "countryCode"])
+    );
     assert_eq!(refused["cart"]["shippingAddress"], Value::Null);
 
     let saved = cart_mutation(
@@ -225,7 +253,11 @@ async fn unknown_unavailable_and_malformed_input_get_coded_errors(app: &TestApp)
     // A made-up cart id reads nothing and changes nothing.
     let made_up = "Z2lkOi8vY29tcHRvaXIvQ2FydC9ndWVzc2Vk";
     assert_eq!(
-        app.data("query ($id: ID!) { cart(id: $id) { id } }", json!({ "id": made_up })).await["cart"],
+        app.data(
+            "query ($id: ID!) { cart(id: $id) { id } }",
+            json!({ "id": made_up })
+        )
+        .await["cart"],
         Value::Null
     );
     let foreign = cart_mutation(
@@ -239,12 +271,20 @@ async fn unknown_unavailable_and_malformed_input_get_coded_errors(app: &TestApp)
 }
 
 async fn cart_ids_are_long_random_secrets(app: &TestApp) {
-    let a = create_cart(app, &[]).await["cart"]["id"].as_str().unwrap().to_string();
-    let b = create_cart(app, &[]).await["cart"]["id"].as_str().unwrap().to_string();
+    let a = create_cart(app, &[]).await["cart"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = create_cart(app, &[]).await["cart"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(a, b);
     use base64::Engine;
     for id in [a, b] {
-        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&id).unwrap();
+        let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&id)
+            .unwrap();
         let decoded = String::from_utf8(decoded).unwrap();
         let secret = decoded.strip_prefix("gid://comptoir/Cart/").unwrap();
         // 24 random bytes in URL-safe base64: 192 bits.
@@ -255,7 +295,10 @@ async fn cart_ids_are_long_random_secrets(app: &TestApp) {
 async fn a_price_change_after_adding_is_pointed_out(app: &TestApp) {
     app.load_demo().await;
     let orchid = variant_id(app, "PL-ORCH").await;
-    let id = create_cart(app, &[(&orchid, 1)]).await["cart"]["id"].as_str().unwrap().to_string();
+    let id = create_cart(app, &[(&orchid, 1)]).await["cart"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // The merchant re-imports the orchid at a new price, and less stock.
     app.import_csv(
         "orchid.csv",

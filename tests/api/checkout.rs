@@ -3,7 +3,9 @@
 use serde_json::{json, Value};
 
 use crate::on_both_databases;
-use crate::shop::{cart, checkout, codes, create_cart, quantity_available, ready_cart, variant_id, CHECKOUT};
+use crate::shop::{
+    cart, checkout, codes, create_cart, quantity_available, ready_cart, variant_id, CHECKOUT,
+};
 use crate::support::TestApp;
 
 const ORDER_BY_TOKEN: &str = r#"query ($token: String!) { orderByToken(token: $token) {
@@ -32,15 +34,28 @@ async fn a_guest_buys_and_reads_the_order_with_its_token(app: &TestApp) {
     );
     assert_eq!(order["subtotal"]["amount"], "162.00");
     assert_eq!(order["shippingAmount"]["amount"], "0.00");
-    assert_eq!(order["total"], json!({ "amount": "162.00", "currencyCode": "EUR" }));
-    assert_eq!(order["shippingAddress"], json!({ "firstName": "Jeanne", "city": "Lyon", "countryCode": "FR" }));
+    assert_eq!(
+        order["total"],
+        json!({ "amount": "162.00", "currencyCode": "EUR" })
+    );
+    assert_eq!(
+        order["shippingAddress"],
+        json!({ "firstName": "Jeanne", "city": "Lyon", "countryCode": "FR" })
+    );
     assert_eq!(order["shippingMethod"]["handle"], "standard");
 
     // Stock went down by what was bought.
     assert_eq!(quantity_available(app, &roses).await, 1);
     assert_eq!(quantity_available(app, &vase).await, 4);
     // The cart is closed.
-    assert_eq!(app.data("query ($id: ID!) { cart(id: $id) { id } }", json!({ "id": cart_id })).await["cart"], Value::Null);
+    assert_eq!(
+        app.data(
+            "query ($id: ID!) { cart(id: $id) { id } }",
+            json!({ "id": cart_id })
+        )
+        .await["cart"],
+        Value::Null
+    );
 
     // The token opens the order; it carries 256 bits.
     let token = placed["orderAccessToken"].as_str().unwrap();
@@ -69,13 +84,22 @@ async fn made_up_order_tokens_read_nothing(app: &TestApp) {
     let token = placed["orderAccessToken"].as_str().unwrap().to_string();
     let mut altered = token.clone();
     altered.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
-    for guess in [altered.as_str(), "", "1001", "' OR 1=1 --", &"x".repeat(10_000)] {
+    for guess in [
+        altered.as_str(),
+        "",
+        "1001",
+        "' OR 1=1 --",
+        &"x".repeat(10_000),
+    ] {
         let read = app.data(ORDER_BY_TOKEN, json!({ "token": guess })).await;
         assert_eq!(read["orderByToken"], Value::Null, "{guess}");
     }
     // Orders are not reachable by node id either.
     let by_node = app
-        .data("query ($id: ID!) { node(id: $id) { id } }", json!({ "id": "Z2lkOi8vY29tcHRvaXIvT3JkZXIvMQ" }))
+        .data(
+            "query ($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": "Z2lkOi8vY29tcHRvaXIvT3JkZXIvMQ" }),
+        )
         .await;
     assert_eq!(by_node["node"], Value::Null);
 }
@@ -105,7 +129,10 @@ async fn replaying_an_idempotency_key_returns_the_same_order(app: &TestApp) {
     assert_eq!(codes(&reused), ["IDEMPOTENCY_KEY_REUSED"]);
     assert_eq!(quantity_available(app, &orchid).await, 8);
     // A blank key is refused.
-    assert_eq!(codes(&checkout(app, &other_cart, "  ", "tok_visa").await), ["INVALID"]);
+    assert_eq!(
+        codes(&checkout(app, &other_cart, "  ", "tok_visa").await),
+        ["INVALID"]
+    );
 }
 
 async fn a_declined_payment_changes_nothing(app: &TestApp) {
@@ -123,7 +150,10 @@ async fn a_declined_payment_changes_nothing(app: &TestApp) {
 
     // A card payment needs a token.
     let tokenless = app
-        .data(CHECKOUT, json!({ "cartId": cart_id, "key": "pay-2", "payment": { "method": "TEST_CARD" } }))
+        .data(
+            CHECKOUT,
+            json!({ "cartId": cart_id, "key": "pay-2", "payment": { "method": "TEST_CARD" } }),
+        )
         .await["checkoutComplete"]
         .clone();
     assert_eq!(codes(&tokenless), ["REQUIRED"]);
@@ -140,7 +170,10 @@ async fn a_cart_that_is_not_ready_cannot_check_out(app: &TestApp) {
     let created = create_cart(app, &[(&olive, 1)]).await;
     let cart_id = created["cart"]["id"].as_str().unwrap();
     let refused = checkout(app, cart_id, "early", "tok_visa").await;
-    assert_eq!(codes(&refused), ["CART_NOT_READY", "CART_NOT_READY", "CART_NOT_READY"]);
+    assert_eq!(
+        codes(&refused),
+        ["CART_NOT_READY", "CART_NOT_READY", "CART_NOT_READY"]
+    );
     assert_eq!(
         refused["userErrors"]
             .as_array()
@@ -179,10 +212,17 @@ async fn fifty_parallel_checkouts_of_ten_in_stock_sell_exactly_ten(app: &TestApp
     });
     let results = futures_util::future::join_all(attempts).await;
     let placed: Vec<&Value> = results.iter().filter(|r| r["order"].is_object()).collect();
-    let refused: Vec<Vec<String>> = results.iter().filter(|r| r["order"].is_null()).map(codes).collect();
+    let refused: Vec<Vec<String>> = results
+        .iter()
+        .filter(|r| r["order"].is_null())
+        .map(codes)
+        .collect();
     assert_eq!(placed.len(), 10);
     assert_eq!(refused.len(), 40);
-    assert!(refused.iter().all(|c| c == &["INSUFFICIENT_STOCK"]), "{refused:?}");
+    assert!(
+        refused.iter().all(|c| c == &["INSUFFICIENT_STOCK"]),
+        "{refused:?}"
+    );
     assert_eq!(quantity_available(app, &tulips).await, 0);
     let mut numbers: Vec<i64> = placed
         .iter()

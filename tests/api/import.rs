@@ -23,7 +23,9 @@ query ($handle: String!) {
 }"#;
 
 async fn product(app: &TestApp, handle: &str) -> Value {
-    app.data(PRODUCT_BY_HANDLE, json!({ "handle": handle })).await["product"].clone()
+    app.data(PRODUCT_BY_HANDLE, json!({ "handle": handle }))
+        .await["product"]
+        .clone()
 }
 
 async fn published_handles(app: &TestApp) -> Vec<String> {
@@ -43,20 +45,36 @@ async fn the_merchants_sample_files_import_exactly_and_reimport_in_place(app: &T
         return;
     };
     let db = &app.state().db;
-    let first = comptoir::import::import_shopify_files(db, &files).await.unwrap();
+    let first = comptoir::import::import_shopify_files(db, &files)
+        .await
+        .unwrap();
     assert_eq!(first.problems, Vec::<String>::new());
     assert_eq!(
-        (first.products_created, first.variants_created, first.images_created),
+        (
+            first.products_created,
+            first.variants_created,
+            first.images_created
+        ),
         (60, 66, 82)
     );
 
-    let second = comptoir::import::import_shopify_files(db, &files).await.unwrap();
+    let second = comptoir::import::import_shopify_files(db, &files)
+        .await
+        .unwrap();
     assert_eq!(
-        (second.products_created, second.variants_created, second.images_created),
+        (
+            second.products_created,
+            second.variants_created,
+            second.images_created
+        ),
         (0, 0, 0)
     );
     assert_eq!(
-        (second.products_updated, second.variants_updated, second.images_updated),
+        (
+            second.products_updated,
+            second.variants_updated,
+            second.images_updated
+        ),
         (60, 66, 82)
     );
 
@@ -66,13 +84,25 @@ async fn the_merchants_sample_files_import_exactly_and_reimport_in_place(app: &T
 
     // Jewelery's quirks: both spellings of the colour option, kept as written.
     let gemstone = product(app, "gemstone").await;
-    assert_eq!(gemstone["options"], json!([{ "name": "Colour", "values": ["Blue", "Purple"] }]));
+    assert_eq!(
+        gemstone["options"],
+        json!([{ "name": "Colour", "values": ["Blue", "Purple"] }])
+    );
     let bracelet = product(app, "chain-bracelet").await;
-    assert_eq!(bracelet["options"], json!([{ "name": "Color", "values": ["Blue", "Black"] }]));
+    assert_eq!(
+        bracelet["options"],
+        json!([{ "name": "Color", "values": ["Blue", "Black"] }])
+    );
     assert_eq!(bracelet["variants"]["nodes"][0]["price"]["amount"], "42.99");
-    assert_eq!(bracelet["variants"]["nodes"][0]["compareAtPrice"]["amount"], "44.99");
+    assert_eq!(
+        bracelet["variants"]["nodes"][0]["compareAtPrice"]["amount"],
+        "44.99"
+    );
     // Stock is not tracked in these files: unlimited, so quantity is null.
-    assert_eq!(bracelet["variants"]["nodes"][1]["quantityAvailable"], Value::Null);
+    assert_eq!(
+        bracelet["variants"]["nodes"][1]["quantityAvailable"],
+        Value::Null
+    );
     assert_eq!(bracelet["variants"]["nodes"][1]["sku"], Value::Null);
 
     // The one tracked variant of home-and-garden keeps its quantity.
@@ -84,7 +114,11 @@ async fn the_quirks_of_real_files_import_as_shopify_means_them(app: &TestApp) {
     let summary = app.import_csv("quirks.csv", &fixture("quirks.csv")).await;
     assert_eq!(summary.problems, Vec::<String>::new());
     assert_eq!(
-        (summary.products_created, summary.variants_created, summary.images_created),
+        (
+            summary.products_created,
+            summary.variants_created,
+            summary.images_created
+        ),
         (4, 5, 4)
     );
 
@@ -99,7 +133,10 @@ async fn the_quirks_of_real_files_import_as_shopify_means_them(app: &TestApp) {
         "Washed linen, cut loose. Machine washable, 30°C."
     );
     assert_eq!(shirt["tags"], json!(["Linen", "Summer"]));
-    assert_eq!(shirt["options"], json!([{ "name": "Colour", "values": ["Sand", "Navy"] }]));
+    assert_eq!(
+        shirt["options"],
+        json!([{ "name": "Colour", "values": ["Sand", "Navy"] }])
+    );
     // The image-only row adds a third image.
     assert_eq!(
         shirt["images"],
@@ -118,12 +155,18 @@ async fn the_quirks_of_real_files_import_as_shopify_means_them(app: &TestApp) {
     assert_eq!(navy["image"]["url"], "https://img.example/linen-navy.jpg");
 
     let ring = product(app, "silver-ring").await;
-    assert_eq!(ring["options"], json!([{ "name": "Color", "values": ["Silver"] }]));
+    assert_eq!(
+        ring["options"],
+        json!([{ "name": "Color", "values": ["Silver"] }])
+    );
     let ring_variant = &ring["variants"]["nodes"][0];
     assert_eq!(ring_variant["sku"], "RING-001");
     assert_eq!(ring_variant["quantityAvailable"], 3);
     assert_eq!(ring_variant["price"]["amount"], "120.00");
-    assert_eq!(ring_variant["selectedOptions"], json!([{ "name": "Color", "value": "Silver" }]));
+    assert_eq!(
+        ring_variant["selectedOptions"],
+        json!([{ "name": "Color", "value": "Silver" }])
+    );
 
     // Blank Published means published; `continue` sells at zero stock.
     let wrap = product(app, "gift-wrap").await;
@@ -135,17 +178,30 @@ async fn the_quirks_of_real_files_import_as_shopify_means_them(app: &TestApp) {
 
     // `false` hides the product from shoppers.
     assert_eq!(product(app, "draft-lamp").await, Value::Null);
-    assert_eq!(published_handles(app).await, ["gift-wrap", "linen-shirt", "silver-ring"]);
+    assert_eq!(
+        published_handles(app).await,
+        ["gift-wrap", "linen-shirt", "silver-ring"]
+    );
 }
 
 async fn a_bad_row_skips_its_whole_product_and_names_its_line(app: &TestApp) {
-    let summary = app.import_csv("bad_rows.csv", &fixture("bad_rows.csv")).await;
+    let summary = app
+        .import_csv("bad_rows.csv", &fixture("bad_rows.csv"))
+        .await;
     assert_eq!(summary.products_created, 2);
     assert_eq!(summary.products_skipped, 2);
     assert_eq!(summary.problems.len(), 2, "{:?}", summary.problems);
     // Line numbers count the physical lines of the quoted multi-line body.
-    assert!(summary.problems[0].starts_with("bad_rows.csv:5: bad-price: "), "{}", summary.problems[0]);
-    assert!(summary.problems[1].starts_with("bad_rows.csv:7: bad-stock: "), "{}", summary.problems[1]);
+    assert!(
+        summary.problems[0].starts_with("bad_rows.csv:5: bad-price: "),
+        "{}",
+        summary.problems[0]
+    );
+    assert!(
+        summary.problems[1].starts_with("bad_rows.csv:7: bad-stock: "),
+        "{}",
+        summary.problems[1]
+    );
     assert_eq!(published_handles(app).await, ["good-bowl", "good-mug"]);
     // Nothing of the skipped product was written, not even its good first row.
     assert_eq!(product(app, "bad-stock").await, Value::Null);
@@ -155,10 +211,18 @@ async fn importing_a_changed_file_updates_products_in_place(app: &TestApp) {
     app.import_csv("quirks.csv", &fixture("quirks.csv")).await;
     let before = product(app, "silver-ring").await;
 
-    let changed = fixture("quirks.csv").replace("RING-001,5,shopify,3,deny,120,150", "RING-001,5,shopify,7,deny,99.5,150");
+    let changed = fixture("quirks.csv").replace(
+        "RING-001,5,shopify,3,deny,120,150",
+        "RING-001,5,shopify,7,deny,99.5,150",
+    );
     let summary = app.import_csv("quirks.csv", &changed).await;
     assert_eq!(
-        (summary.products_created, summary.products_updated, summary.variants_created, summary.variants_updated),
+        (
+            summary.products_created,
+            summary.products_updated,
+            summary.variants_created,
+            summary.variants_updated
+        ),
         (0, 4, 0, 5)
     );
     let after = product(app, "silver-ring").await;
@@ -184,7 +248,11 @@ async fn the_import_command_reports_problems_and_fails_for_them(app: &TestApp) {
     };
 
     let ok = run(&good);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&ok.stdout).trim(),
         "products: 4 created, 0 updated, 0 skipped; variants: 5 created, 0 updated; images: 4 created, 0 updated, 0 removed; 0 problem(s)"

@@ -21,7 +21,13 @@ fn schema_graphql_matches_the_code() {
 
 #[test]
 fn the_schema_keeps_the_names_front_ends_rely_on() {
-    let sdl = comptoir::graphql::sdl();
+    // Compared with whitespace normalized, as the SDL printer wraps lines.
+    let sdl = comptoir::graphql::sdl()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")");
     for expected in [
         "products(first: Int, after: String, last: Int, before: String, query: String, filter: ProductFilter, sortKey: ProductSortKeys = TITLE, reverse: Boolean = false): ProductConnection!",
         "product(id: ID, handle: String): Product",

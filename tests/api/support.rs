@@ -34,7 +34,10 @@ impl TestApp {
 
     pub async fn sqlite_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("comptoir.db").display());
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("comptoir.db").display()
+        );
         let mut settings = test_settings(&url);
         configure(&mut settings);
         let mut app = Self::start(settings).await;
@@ -72,7 +75,9 @@ impl TestApp {
 
     async fn start(settings: Settings) -> Self {
         let database_url = settings.database.database_url.clone();
-        let state = AppState::connect(settings).await.expect("connect and migrate");
+        let state = AppState::connect(settings)
+            .await
+            .expect("connect and migrate");
         let server = app::start(state).await.expect("start the server");
         TestApp {
             server,
@@ -154,7 +159,9 @@ impl TestApp {
 
 /// A fixture of this repository.
 pub fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -169,7 +176,10 @@ pub fn shared_shopify_files() -> Option<Vec<PathBuf>> {
     if files.iter().all(|f| f.exists()) {
         Some(files)
     } else {
-        eprintln!("skipped: {} not found (a clone without ../shared)", dir.display());
+        eprintln!(
+            "skipped: {} not found (a clone without ../shared)",
+            dir.display()
+        );
         None
     }
 }
@@ -202,8 +212,9 @@ macro_rules! on_both_databases {
 
 /// `json!` paths made short: `at(&v, "a.b.0.c")`.
 pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.').fold(value, |v, key| match key.parse::<usize>() {
-        Ok(i) => &v[i],
-        Err(_) => &v[key],
-    })
+    path.split('.')
+        .fold(value, |v, key| match key.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[key],
+        })
 }
