@@ -7,7 +7,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, ServerError};
 use async_graphql_poem::GraphQLBatchResponse;
 use poem::http::{header, Method, StatusCode};
-use poem::middleware::{CatchPanic, Cors, ReqId, RequestId, ReuseId};
+use poem::middleware::{CatchPanic, Cors, ReqId, RequestId, ReuseId, Tracing};
 use poem::web::{Data, Html, Json};
 use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Route};
 
@@ -23,6 +23,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/graphql", get(graphiql).post(graphql))
         .at("/health", get(health))
         .with(cors)
+        // Inside the request id's span, so each request's log line carries it.
+        .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Ignore))
         .with(CatchPanic::new())
         .data(schema)

@@ -396,7 +396,7 @@ impl From<MailingAddressInput> for AddressInput {
 /// Exactly one of: a new address, or one saved in the customer's account.
 #[derive(OneofObject)]
 pub enum CartAddressInput {
-    Address(MailingAddressInput),
+    Address(Box<MailingAddressInput>),
     SavedAddressId(ID),
 }
 
@@ -683,7 +683,7 @@ impl CartMutation {
         };
         let result = match address {
             CartAddressInput::Address(input) => {
-                carts::update_shipping_address(&state(ctx).db, &token, input.into()).await
+                carts::update_shipping_address(&state(ctx).db, &token, (*input).into()).await
             }
             CartAddressInput::SavedAddressId(_) => Err(UserError::at(
                 &["address", "savedAddressId"],

@@ -129,9 +129,8 @@ async fn sorting_by_each_key_and_reversed(app: &TestApp) {
 
 async fn search_matches_every_word_and_ranks_title_matches_first(app: &TestApp) {
     app.load_demo().await;
-    let search = |q: &'static str, sort: &'static str| {
-        let app = app;
-        async move { handles(&page(app, json!({ "first": 20, "query": q, "sortKey": sort })).await) }
+    let search = |q: &'static str, sort: &'static str| async move {
+        handles(&page(app, json!({ "first": 20, "query": q, "sortKey": sort })).await)
     };
     assert_eq!(
         search("vase", "TITLE").await,
@@ -167,9 +166,8 @@ async fn search_matches_every_word_and_ranks_title_matches_first(app: &TestApp) 
 
 async fn filters_narrow_by_type_vendor_tag_stock_and_price(app: &TestApp) {
     app.load_demo().await;
-    let filtered = |filter: Value| {
-        let app = app;
-        async move { handles(&page(app, json!({ "first": 20, "filter": filter })).await) }
+    let filtered = |filter: Value| async move {
+        handles(&page(app, json!({ "first": 20, "filter": filter })).await)
     };
     assert_eq!(
         filtered(json!({ "productType": "Plant" })).await,

@@ -209,12 +209,3 @@ macro_rules! on_both_databases {
         )*
     };
 }
-
-/// `json!` paths made short: `at(&v, "a.b.0.c")`.
-pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.')
-        .fold(value, |v, key| match key.parse::<usize>() {
-            Ok(i) => &v[i],
-            Err(_) => &v[key],
-        })
-}
