@@ -18,7 +18,7 @@ use crate::domain::address::{self, AddressInput};
 use crate::domain::money::{CurrencyCode, Minor};
 use crate::error::{UserError, UserErrorCode};
 use crate::services::cart::{self as carts, LineRequest, LineUpdate, NewCart};
-use crate::services::pricing::{self, LineWithMerchandise, PricedCart, WarningCode};
+use crate::services::pricing::{self, PricedCart, WarningCode};
 use crate::services::shipping;
 
 pub struct Cart {
@@ -67,21 +67,11 @@ impl Cart {
                     .load_many(variants.values().map(|v| v.product_id))
                     .await
                     .map_err(|e| internal(ctx, e))?;
-                let with_merchandise: Vec<_> = self
-                    .lines
-                    .iter()
-                    .map(|line| {
-                        let variant = variants.get(&line.variant_id);
-                        LineWithMerchandise {
-                            line,
-                            variant,
-                            product: variant.and_then(|v| products.get(&v.product_id)),
-                        }
-                    })
-                    .collect();
                 Ok(Arc::new(pricing::price_cart(
                     &self.model,
-                    &with_merchandise,
+                    &self.lines,
+                    &variants,
+                    &products,
                     &state(ctx).rules.shipping,
                 )))
             })

@@ -1,7 +1,5 @@
 //! Turning a cart into an order: all of it in one transaction, or nothing.
 
-use std::collections::HashMap;
-
 use chrono::Utc;
 use entity::{
     cart, cart_line, counter, order, order_access_token, order_line, product, product_variant,
@@ -19,7 +17,7 @@ use crate::services::cart::{self as carts, CartRules};
 use crate::services::payment::{
     Authorization, Charge, PaymentError, PaymentMethod, PaymentProvider,
 };
-use crate::services::pricing::{price_cart, LineWithMerchandise, PricedCart, WarningCode};
+use crate::services::pricing::{price_cart, PricedCart, Products, Variants, WarningCode};
 use crate::services::secrets::{random_token, token_hash};
 
 /// Order access tokens carry 256 random bits.
@@ -71,7 +69,7 @@ impl Checkout<'_> {
         }
 
         let (lines, variants, products) = load_merchandise(self.db.conn(), cart.id).await?;
-        let priced = price(&cart, &lines, &variants, &products, self.rules);
+        let priced = price_cart(&cart, &lines, &variants, &products, &self.rules.shipping);
         if !priced.checkout_ready() {
             return Err(not_ready(&priced));
         }
@@ -177,8 +175,8 @@ impl Checkout<'_> {
         cart: &cart::Model,
         request: &CheckoutRequest,
         lines: &[cart_line::Model],
-        variants: &HashMap<i32, product_variant::Model>,
-        products: &HashMap<i32, product::Model>,
+        variants: &Variants,
+        products: &Products,
         priced: &PricedCart,
         authorization: Option<&Authorization>,
     ) -> Result<PlacedOrder> {
@@ -406,23 +404,19 @@ pub fn variant_title(option_values: &str) -> String {
     }
 }
 
-type Merchandise = (
-    Vec<cart_line::Model>,
-    HashMap<i32, product_variant::Model>,
-    HashMap<i32, product::Model>,
-);
+type Merchandise = (Vec<cart_line::Model>, Variants, Products);
 
 /// A cart's lines with their variants and products, in three queries.
 pub async fn load_merchandise<C: ConnectionTrait>(conn: &C, cart_id: i32) -> Result<Merchandise> {
     let lines = carts::lines_of(conn, cart_id).await?;
-    let variants: HashMap<i32, product_variant::Model> = product_variant::Entity::find()
+    let variants: Variants = product_variant::Entity::find()
         .filter(product_variant::Column::Id.is_in(lines.iter().map(|l| l.variant_id)))
         .all(conn)
         .await?
         .into_iter()
         .map(|v| (v.id, v))
         .collect();
-    let products: HashMap<i32, product::Model> = product::Entity::find()
+    let products: Products = product::Entity::find()
         .filter(product::Column::Id.is_in(variants.values().map(|v| v.product_id)))
         .all(conn)
         .await?
@@ -430,25 +424,4 @@ pub async fn load_merchandise<C: ConnectionTrait>(conn: &C, cart_id: i32) -> Res
         .map(|p| (p.id, p))
         .collect();
     Ok((lines, variants, products))
-}
-
-pub fn price(
-    cart: &cart::Model,
-    lines: &[cart_line::Model],
-    variants: &HashMap<i32, product_variant::Model>,
-    products: &HashMap<i32, product::Model>,
-    rules: &CartRules,
-) -> PricedCart {
-    let with_merchandise: Vec<LineWithMerchandise<'_>> = lines
-        .iter()
-        .map(|line| {
-            let variant = variants.get(&line.variant_id);
-            LineWithMerchandise {
-                line,
-                variant,
-                product: variant.and_then(|v| products.get(&v.product_id)),
-            }
-        })
-        .collect();
-    price_cart(cart, &with_merchandise, &rules.shipping)
 }

@@ -1,6 +1,8 @@
 //! What a cart costs and whether it can be bought, computed from the current
 //! catalog every time it is read. Pure functions: the callers fetch.
 
+use std::collections::HashMap;
+
 use entity::{cart, cart_line, product, product_variant};
 
 use crate::domain::money::Minor;
@@ -38,13 +40,9 @@ pub struct Warning {
     pub line_id: Option<i32>,
 }
 
-/// A line with the variant and product it refers to, as currently in the
-/// catalog (`None` when they are gone).
-pub struct LineWithMerchandise<'a> {
-    pub line: &'a cart_line::Model,
-    pub variant: Option<&'a product_variant::Model>,
-    pub product: Option<&'a product::Model>,
-}
+/// The catalog's current variants and products, by id.
+pub type Variants = HashMap<i32, product_variant::Model>;
+pub type Products = HashMap<i32, product::Model>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PricedLine {
@@ -92,20 +90,22 @@ pub fn sellable_units(variant: &product_variant::Model) -> Option<i32> {
         .then_some(variant.inventory_quantity.max(0))
 }
 
+/// Prices `lines` at the current catalog prices of `variants` (and their
+/// `products`); a line whose variant is missing from them is gone from the
+/// catalog.
 pub fn price_cart(
     cart: &cart::Model,
-    lines: &[LineWithMerchandise<'_>],
+    lines: &[cart_line::Model],
+    variants: &Variants,
+    products: &Products,
     shipping: &ShippingPolicy,
 ) -> PricedCart {
     let mut priced = Vec::with_capacity(lines.len());
     let mut warnings = Vec::new();
     let mut missing = Vec::new();
-    for LineWithMerchandise {
-        line,
-        variant,
-        product,
-    } in lines
-    {
+    for line in lines {
+        let variant = variants.get(&line.variant_id);
+        let product = variant.and_then(|v| products.get(&v.product_id));
         let (Some(variant), Some(product)) = (variant, product) else {
             warnings.push(Warning {
                 code: WarningCode::MerchandiseRemoved,
