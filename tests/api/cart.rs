@@ -326,3 +326,41 @@ on_both_databases!(
     cart_ids_are_long_random_secrets,
     a_price_change_after_adding_is_pointed_out,
 );
+
+async fn a_product_taken_off_sale_cannot_be_added_and_is_flagged_in_carts(app: &TestApp) {
+    app.load_demo().await;
+    let wildflowers = variant_id(app, "BQ-WILD-S").await;
+    let id = create_cart(app, &[(&wildflowers, 1)]).await["cart"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The merchant unpublishes the wildflowers.
+    app.import_csv(
+        "wild.csv",
+        "Handle,Title,Published,Option1 Name,Option1 Value,Variant SKU,Variant Price\n\
+         wildflower-bouquet,Wildflower Bouquet,false,Size,Small,BQ-WILD-S,24.00\n",
+    )
+    .await;
+    let refused = create_cart(app, &[(&wildflowers, 1)]).await;
+    assert_eq!(codes(&refused), ["VARIANT_UNAVAILABLE"]);
+    let c = cart(app, &id).await;
+    assert_eq!(c["warnings"][0]["code"], "MERCHANDISE_REMOVED");
+    assert_eq!(make_ready(app, &id).await["checkoutReady"], false);
+}
+
+async fn input_lists_longer_than_the_limit_are_refused(app: &TestApp) {
+    app.load_demo().await;
+    let roses = variant_id(app, "BQ-ROSE-S").await;
+    let lines: Vec<(&str, i64)> = (0..251).map(|_| (roses.as_str(), 1)).collect();
+    let refused = create_cart(app, &lines).await;
+    assert_eq!(codes(&refused), ["TOO_MANY_ITEMS"]);
+    assert_eq!(
+        refused["userErrors"][0]["message"],
+        "At most 250 items per request"
+    );
+}
+
+on_both_databases!(
+    a_product_taken_off_sale_cannot_be_added_and_is_flagged_in_carts,
+    input_lists_longer_than_the_limit_are_refused,
+);

@@ -240,3 +240,54 @@ on_both_databases!(
     a_cart_that_is_not_ready_cannot_check_out,
     fifty_parallel_checkouts_of_ten_in_stock_sell_exactly_ten,
 );
+
+async fn a_placed_order_survives_the_server_being_killed(app: &TestApp) {
+    app.load_demo().await;
+    let olive = variant_id(app, "PL-OLIVE").await; // 2 in stock
+    let server = crate::support::ServerProcess::start(&app.database_url);
+    let client = reqwest::Client::new();
+    let gql = |query: &'static str, variables: Value| {
+        let (client, url) = (client.clone(), server.url.clone());
+        async move {
+            let response: Value = client
+                .post(url)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(response.get("errors").is_none(), "{response}");
+            response["data"].clone()
+        }
+    };
+    let created = gql(
+        "mutation ($v: ID!) { cartCreate(input: { lines: [{ variantId: $v, quantity: 1 }], email: \"kill@example.com\" }) { cart { id } } }",
+        json!({ "v": olive }),
+    )
+    .await;
+    let cart_id = created["cartCreate"]["cart"]["id"].clone();
+    gql(
+        "mutation ($c: ID!, $a: MailingAddressInput!) { cartShippingAddressUpdate(cartId: $c, address: { address: $a }) { userErrors { code } } cartShippingMethodUpdate(cartId: $c, handle: \"pickup\") { userErrors { code } } }",
+        json!({ "c": cart_id, "a": crate::shop::address() }),
+    )
+    .await;
+    let placed = gql(
+        "mutation ($c: ID!) { checkoutComplete(cartId: $c, idempotencyKey: \"crash\", payment: { method: CASH_ON_DELIVERY }) { order { number } orderAccessToken userErrors { code } } }",
+        json!({ "c": cart_id }),
+    )
+    .await;
+    let token = placed["checkoutComplete"]["orderAccessToken"].clone();
+    assert_eq!(placed["checkoutComplete"]["order"]["number"], "1001");
+
+    // The process dies the moment the answer is out.
+    server.kill_hard();
+
+    let read = app.data(ORDER_BY_TOKEN, json!({ "token": token })).await;
+    assert_eq!(read["orderByToken"]["number"], "1001");
+    assert_eq!(read["orderByToken"]["email"], "kill@example.com");
+    assert_eq!(quantity_available(app, &olive).await, 1);
+}
+
+on_both_databases!(a_placed_order_survives_the_server_being_killed);

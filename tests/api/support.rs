@@ -209,3 +209,44 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// The `comptoir serve` binary as its own process on the same database, for
+/// tests that kill it.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl ServerProcess {
+    pub fn start(database_url: &str) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("COMPTOIR_BIND", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start comptoir serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the server stopped before serving")
+                .expect("a log line");
+            if let Some(rest) = line.split("comptoir is serving ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        ServerProcess { child, url }
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as in a crash.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reaped");
+    }
+}
