@@ -214,21 +214,3 @@ async fn health_answers_503_when_the_database_is_gone() {
     assert!(!text.contains("sql") && !text.contains("pool"), "{text}");
     assert!(response["errors"][0]["extensions"]["requestId"].is_string());
 }
-
-#[tokio::test]
-async fn a_request_running_past_the_execution_timeout_is_stopped() {
-    // A zero timeout stops any request that has to wait for the database.
-    let app = TestApp::sqlite_with(|s| s.limits.execution_timeout_ms = 0).await;
-    let response = app
-        .gql("{ products(first: 5) { nodes { id } } }", json!({}))
-        .await;
-    assert_eq!(error_code(&response), "TIMEOUT");
-    // The server is still there.
-    let health = app
-        .client
-        .get(format!("{}/health", app.base()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status().as_u16(), 200);
-}
