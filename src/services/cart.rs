@@ -6,7 +6,7 @@ use chrono::Utc;
 use entity::{cart, cart_line, product, product_variant};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::Db;
@@ -344,10 +344,13 @@ fn parse_phone(raw: &str, field: &[&str]) -> Result<String> {
 }
 
 /// The open cart behind `token`, for a change. Finding it completed is a
-/// refusal of its own, so that a front-end can tell the shopper why.
+/// refusal of its own, so that a front-end can tell the shopper why. The row
+/// stays locked until the transaction ends (on PostgreSQL; SQLite has one
+/// writer anyway), so concurrent changes to one cart take turns.
 async fn open_cart_for_update(txn: &DatabaseTransaction, token: &str) -> Result<cart::Model> {
     let cart = cart::Entity::find()
         .filter(cart::Column::Token.eq(token))
+        .lock_exclusive()
         .one(txn)
         .await?;
     match cart {

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use crate::db::Db;
-use crate::domain::money::CurrencyCode;
+use crate::domain::money::{CurrencyCode, Minor};
 use crate::error::{Error, Result, UserError, UserErrorCode};
 use crate::services::cart::{self as carts, CartRules};
 use crate::services::payment::{
@@ -113,14 +113,11 @@ impl Checkout<'_> {
 
         let outcome = self
             .write_order(
-                &key,
-                &cart,
-                &request,
-                &lines,
-                &variants,
-                &products,
-                &priced,
-                authorization.as_ref(),
+                key.clone(),
+                cart.id,
+                request.method,
+                priced.total,
+                authorization.clone(),
             )
             .await;
         match outcome {
@@ -168,93 +165,53 @@ impl Checkout<'_> {
         }))
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Writes the order in one transaction. The cart is claimed first, then
+    /// read and priced again under that claim: what is written is what the
+    /// cart holds now, and it must cost what was authorized.
     async fn write_order(
         &self,
-        key: &str,
-        cart: &cart::Model,
-        request: &CheckoutRequest,
-        lines: &[cart_line::Model],
-        variants: &Variants,
-        products: &Products,
-        priced: &PricedCart,
-        authorization: Option<&Authorization>,
+        key: String,
+        cart_id: i32,
+        method: PaymentMethod,
+        authorized_total: Minor,
+        authorization: Option<Authorization>,
     ) -> Result<PlacedOrder> {
-        let shipping = priced.selected_shipping.clone().ok_or_else(|| {
-            UserError::general("A shipping method is needed", UserErrorCode::CartNotReady)
-        })?;
-        let status = match request.method {
-            PaymentMethod::TestCard => "PAID",
-            PaymentMethod::CashOnDelivery => "PLACED",
-        };
-        let address = cart.shipping_address.clone().ok_or_else(|| {
-            UserError::general("A shipping address is needed", UserErrorCode::CartNotReady)
-        })?;
-        let email = cart.email.clone().ok_or_else(|| {
-            UserError::general("An email address is needed", UserErrorCode::CartNotReady)
-        })?;
-        let order_lines: Vec<order_line::ActiveModel> = lines
-            .iter()
-            .filter_map(|line| {
-                let variant = variants.get(&line.variant_id)?;
-                let product = products.get(&variant.product_id)?;
-                Some(order_line::ActiveModel {
-                    variant_id: Set(Some(variant.id)),
-                    title: Set(product.title.clone()),
-                    variant_title: Set(variant_title(&variant.option_values)),
-                    sku: Set(variant.sku.clone()),
-                    quantity: Set(line.quantity),
-                    unit_price: Set(variant.price),
-                    total_price: Set(variant.price * line.quantity as i64),
-                    ..Default::default()
-                })
-            })
-            .collect();
-        let stock_moves: Vec<(i32, i32, bool, String)> = lines
-            .iter()
-            .filter_map(|line| {
-                let variant = variants.get(&line.variant_id)?;
-                let product = products.get(&variant.product_id)?;
-                variant.inventory_tracked.then(|| {
-                    (
-                        variant.id,
-                        line.quantity,
-                        variant.allow_backorder,
-                        product.title.clone(),
-                    )
-                })
-            })
-            .collect();
-        let new_order = order::ActiveModel {
-            cart_id: Set(cart.id),
-            idempotency_key: Set(key.to_string()),
-            email: Set(email),
-            phone: Set(cart.phone.clone()),
-            status: Set(status.into()),
-            currency: Set(format!("{:?}", self.currency).to_uppercase()),
-            subtotal: Set(priced.subtotal.0),
-            discount_amount: Set(priced.discount.0),
-            shipping_amount: Set(priced.shipping.0),
-            loyalty_amount: Set(priced.loyalty.0),
-            total: Set(priced.total.0),
-            shipping_address: Set(address),
-            shipping_method_handle: Set(shipping.handle.clone()),
-            shipping_method_title: Set(shipping.title.clone()),
-            payment_method: Set(request.method.as_str().into()),
-            payment_reference: Set(authorization.map(|a| a.reference.clone())),
-            loyalty_points_earned: Set(0),
-            placed_at: Set(Utc::now()),
-            ..Default::default()
-        };
-        let cart_id = cart.id;
+        let rules = self.rules.clone();
+        let currency = self.currency;
         self.db
             .write(move |txn| {
                 Box::pin(async move {
                     close_cart(txn, cart_id).await?;
-                    for (variant_id, quantity, allow_backorder, title) in stock_moves {
-                        take_stock(txn, variant_id, quantity, allow_backorder, &title).await?;
+                    let cart = cart::Entity::find_by_id(cart_id)
+                        .one(txn)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("cart {cart_id} vanished"))?;
+                    let (lines, variants, products) = load_merchandise(txn, cart_id).await?;
+                    let priced = price_cart(&cart, &lines, &variants, &products, &rules.shipping);
+                    if !priced.checkout_ready() {
+                        return Err(not_ready(&priced));
                     }
-                    let mut new_order = new_order;
+                    if priced.total != authorized_total {
+                        return Err(UserError::general(
+                            "The cart changed during checkout; review it and try again",
+                            UserErrorCode::CartNotReady,
+                        )
+                        .into());
+                    }
+                    let rows = OrderRows::new(&cart, &lines, &variants, &products, &priced);
+                    for stock_move in &rows.stock_moves {
+                        take_stock(txn, stock_move).await?;
+                    }
+                    let status = match method {
+                        PaymentMethod::TestCard => "PAID",
+                        PaymentMethod::CashOnDelivery => "PLACED",
+                    };
+                    let mut new_order = rows.order;
+                    new_order.idempotency_key = Set(key);
+                    new_order.status = Set(status.into());
+                    new_order.currency = Set(format!("{currency:?}").to_uppercase());
+                    new_order.payment_method = Set(method.as_str().into());
+                    new_order.payment_reference = Set(authorization.map(|a| a.reference));
                     new_order.number = Set(next_order_number(txn).await?);
                     let order = new_order.insert(txn).await.map_err(|err| {
                         if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
@@ -267,7 +224,7 @@ impl Checkout<'_> {
                             err.into()
                         }
                     })?;
-                    for mut line in order_lines {
+                    for mut line in rows.lines {
                         line.order_id = Set(order.id);
                         line.insert(txn).await?;
                     }
@@ -279,6 +236,88 @@ impl Checkout<'_> {
                 })
             })
             .await
+    }
+}
+
+/// Units leaving stock for one variant.
+struct StockMove {
+    variant_id: i32,
+    quantity: i32,
+    allow_backorder: bool,
+    title: String,
+}
+
+/// The rows an order is made of: snapshots of the cart as priced.
+struct OrderRows {
+    order: order::ActiveModel,
+    lines: Vec<order_line::ActiveModel>,
+    /// In variant order, so that two checkouts sharing variants lock them in
+    /// the same order and never deadlock.
+    stock_moves: Vec<StockMove>,
+}
+
+impl OrderRows {
+    fn new(
+        cart: &cart::Model,
+        lines: &[cart_line::Model],
+        variants: &Variants,
+        products: &Products,
+        priced: &PricedCart,
+    ) -> Self {
+        let mut order_lines = Vec::with_capacity(lines.len());
+        let mut stock_moves = Vec::new();
+        for line in lines {
+            let Some(variant) = variants.get(&line.variant_id) else {
+                continue;
+            };
+            let Some(product) = products.get(&variant.product_id) else {
+                continue;
+            };
+            order_lines.push(order_line::ActiveModel {
+                variant_id: Set(Some(variant.id)),
+                title: Set(product.title.clone()),
+                variant_title: Set(variant_title(&variant.option_values)),
+                sku: Set(variant.sku.clone()),
+                quantity: Set(line.quantity),
+                unit_price: Set(variant.price),
+                total_price: Set(variant.price * line.quantity as i64),
+                ..Default::default()
+            });
+            if variant.inventory_tracked {
+                stock_moves.push(StockMove {
+                    variant_id: variant.id,
+                    quantity: line.quantity,
+                    allow_backorder: variant.allow_backorder,
+                    title: product.title.clone(),
+                });
+            }
+        }
+        stock_moves.sort_by_key(|m| m.variant_id);
+        let shipping = priced.selected_shipping.clone();
+        let order = order::ActiveModel {
+            cart_id: Set(cart.id),
+            email: Set(cart.email.clone().unwrap_or_default()),
+            phone: Set(cart.phone.clone()),
+            subtotal: Set(priced.subtotal.0),
+            discount_amount: Set(priced.discount.0),
+            shipping_amount: Set(priced.shipping.0),
+            loyalty_amount: Set(priced.loyalty.0),
+            total: Set(priced.total.0),
+            shipping_address: Set(cart.shipping_address.clone().unwrap_or_default()),
+            shipping_method_handle: Set(shipping
+                .as_ref()
+                .map(|m| m.handle.clone())
+                .unwrap_or_default()),
+            shipping_method_title: Set(shipping.map(|m| m.title).unwrap_or_default()),
+            loyalty_points_earned: Set(0),
+            placed_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        OrderRows {
+            order,
+            lines: order_lines,
+            stock_moves,
+        }
     }
 }
 
@@ -332,13 +371,13 @@ async fn close_cart(txn: &DatabaseTransaction, cart_id: i32) -> Result<()> {
 /// Takes units out of stock with one conditional update: the database
 /// checks and decrements together, so concurrent checkouts can never sell
 /// more than there is.
-async fn take_stock(
-    txn: &DatabaseTransaction,
-    variant_id: i32,
-    quantity: i32,
-    allow_backorder: bool,
-    title: &str,
-) -> Result<()> {
+async fn take_stock(txn: &DatabaseTransaction, stock_move: &StockMove) -> Result<()> {
+    let StockMove {
+        variant_id,
+        quantity,
+        allow_backorder,
+        ref title,
+    } = *stock_move;
     let mut update = product_variant::Entity::update_many()
         .col_expr(
             product_variant::Column::InventoryQuantity,
