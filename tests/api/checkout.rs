@@ -291,3 +291,32 @@ async fn a_placed_order_survives_the_server_being_killed(app: &TestApp) {
 }
 
 on_both_databases!(a_placed_order_survives_the_server_being_killed);
+
+async fn concurrent_checkouts_of_one_cart_place_one_order(app: &TestApp) {
+    app.load_demo().await;
+    let orchid = variant_id(app, "PL-ORCH").await; // 10 in stock
+                                                   // Ten double-clicks with one key: one order, ten answers naming it.
+    let cart_id = ready_cart(app, &[(&orchid, 1)]).await;
+    let same_key = (0..10).map(|_| checkout(app, &cart_id, "double-click", "tok_visa"));
+    let results = futures_util::future::join_all(same_key).await;
+    for result in &results {
+        assert_eq!(result["userErrors"], json!([]), "{result}");
+        assert_eq!(result["order"]["number"], "1001");
+    }
+    // Ten keys on one cart: one order, nine refusals.
+    let cart_id = ready_cart(app, &[(&orchid, 1)]).await;
+    let keys: Vec<String> = (0..10).map(|i| format!("tab-{i}")).collect();
+    let results =
+        futures_util::future::join_all(keys.iter().map(|k| checkout(app, &cart_id, k, "tok_visa")))
+            .await;
+    let placed: Vec<_> = results.iter().filter(|r| r["order"].is_object()).collect();
+    assert_eq!(placed.len(), 1);
+    assert_eq!(placed[0]["order"]["number"], "1002");
+    assert!(results
+        .iter()
+        .filter(|r| r["order"].is_null())
+        .all(|r| codes(r) == ["CART_COMPLETED"]));
+    assert_eq!(quantity_available(app, &orchid).await, 8);
+}
+
+on_both_databases!(concurrent_checkouts_of_one_cart_place_one_order);
