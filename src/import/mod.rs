@@ -112,26 +112,45 @@ pub async fn import_shopify(
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default(),
     );
-    for incoming in parsed.products {
+    // Products are written a batch per transaction: a product is never
+    // half-written (a failing batch rolls back whole and stops the import),
+    // and a large catalog does not pay one commit per product.
+    let mut products = parsed.products.into_iter().peekable();
+    while products.peek().is_some() {
+        let batch: Vec<ImportedProduct> =
+            products.by_ref().take(PRODUCTS_PER_TRANSACTION).collect();
+        let batch_len = batch.len() as u64;
         let counts = db
-            .write(move |txn| Box::pin(async move { upsert_product(txn, incoming).await }))
+            .write(move |txn| {
+                Box::pin(async move {
+                    let mut counts = Vec::with_capacity(batch.len());
+                    for incoming in batch {
+                        counts.push(upsert_product(txn, incoming).await?);
+                    }
+                    Ok(counts)
+                })
+            })
             .await
             .map_err(|e| match e {
                 Error::Internal(err) => err,
                 Error::User(errors) => anyhow::anyhow!("{errors:?}"),
             })?;
-        summary.products_created += counts.product_created as usize;
-        summary.products_updated += (!counts.product_created) as usize;
-        summary.variants_created += counts.variants_created;
-        summary.variants_updated += counts.variants_updated;
-        summary.images_created += counts.images_created;
-        summary.images_updated += counts.images_updated;
-        summary.images_removed += counts.images_removed;
-        progress.inc(1);
+        for counts in counts {
+            summary.products_created += counts.product_created as usize;
+            summary.products_updated += (!counts.product_created) as usize;
+            summary.variants_created += counts.variants_created;
+            summary.variants_updated += counts.variants_updated;
+            summary.images_created += counts.images_created;
+            summary.images_updated += counts.images_updated;
+            summary.images_removed += counts.images_removed;
+        }
+        progress.inc(batch_len);
     }
     progress.finish_and_clear();
     Ok(())
 }
+
+const PRODUCTS_PER_TRANSACTION: usize = 200;
 
 #[derive(Default)]
 struct ProductCounts {
