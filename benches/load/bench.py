@@ -231,7 +231,7 @@ def collect_catalog(client):
     """Handles and sellable variants from the first and last pages by title."""
     handles, variants = [], []
     q = ("query ($reverse: Boolean) { products(first: 100, reverse: $reverse) { nodes { handle "
-         "variants(first: 50) { nodes { id availableForSale quantityAvailable } } } } }")
+         "variants(first: 10) { nodes { id availableForSale quantityAvailable } } } } }")
     for reverse in (False, True):
         data = check(*client.gql(q, {"reverse": reverse}), "catalog listing")
         for p in data["products"]["nodes"]:
@@ -334,6 +334,31 @@ def prepare(port, outdir, search_word, carts_wanted):
     with open(f"{outdir}/scenarios.txt", "w") as f:
         for name, kind in scenarios:
             f.write(f"{name} {kind}\n")
+
+
+# --------------------------------------------------------------------------
+# single: one client, one request at a time: the latency of an idle server
+
+
+def single(port, outdir, name, max_seconds):
+    client = Client(port)
+    with open(f"{outdir}/{name}.bodies", encoding="utf-8") as f:
+        bodies = [line.strip().encode() for line in f if line.strip()]
+    times, bad = [], 0
+    started = time.time()
+    i = 0
+    while i < 200 and (i < 5 or time.time() - started < max_seconds):
+        b = bodies[i % len(bodies)]
+        t0 = time.perf_counter()
+        status, raw = client.post(b)
+        times.append((time.perf_counter() - t0) * 1000)
+        if status != 200 or b'"errors":' in raw:
+            bad += 1
+        i += 1
+    with open(f"{outdir}/{name}.single", "w") as f:
+        json.dump({"times": times, "bad": bad}, f)
+    print(f"  1 client, sequential: {len(times)} requests, p50 {pct(times, 50):.2f} ms"
+          + (f", {bad} bad answers" if bad else ""))
 
 
 # --------------------------------------------------------------------------
@@ -443,13 +468,18 @@ def report(outdir, header_file):
             continue
         with open(path) as f:
             fields = dict(kv.split("=", 1) for kv in f.read().split())
+        single_path = f"{outdir}/{name}.single"
+        if os.path.exists(single_path):
+            with open(single_path) as f:
+                fields["single"] = pct(json.load(f)["times"], 50)
         rows.append((labels[name], fields))
 
     with open(header_file) as f:
         print(f.read().rstrip())
     print()
     head = (f"{'scenario':<30} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'max ms':>8} {'non-2xx':>8} {'gql err':>8} {'user err':>8} {'sock err':>8}")
+            f"{'max ms':>8} {'non-2xx':>8} {'gql err':>8} {'user err':>8} {'sock err':>8} "
+            f"{'1-client p50':>12}")
     print(head)
     print("-" * len(head))
     for label, r in rows:
@@ -460,7 +490,8 @@ def report(outdir, header_file):
         print(f"{label:<30} {int(r['requests']):>9} {float(r['rps']):>9.1f} "
               f"{int(r['p50']) / 1000:>8.2f} {int(r['p99']) / 1000:>8.2f} "
               f"{int(r['max']) / 1000:>8.2f} {int(r['status']):>8} {int(r['gqlerr']):>8} "
-              f"{r['usererr']:>8} {sock:>8}")
+              f"{r['usererr']:>8} {sock:>8} "
+              + (f"{r['single']:>9.2f} ms" if "single" in r else f"{'-':>12}"))
     pp = f"{outdir}/purchases.json"
     if os.path.exists(pp):
         with open(pp) as f:
@@ -487,6 +518,8 @@ def main():
         gen_csv(sys.argv[2], int(sys.argv[3]))
     elif cmd == "prepare":
         prepare(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    elif cmd == "single":
+        single(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))
     elif cmd == "purchases":
         purchases(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     elif cmd == "report":

@@ -22,6 +22,7 @@ PURCHASES=${BENCH_PURCHASES:-200}
 SEARCH_WORD=${BENCH_SEARCH:-}
 DB_URL=${BENCH_DATABASE_URL:-}
 SAMPLES_DIR=${BENCH_SAMPLES_DIR:-$ROOT/../shared/data/shopify}
+[[ -d "$SAMPLES_DIR" ]] && SAMPLES_DIR=$(cd "$SAMPLES_DIR" && pwd)
 
 say() { printf '\n== %s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -113,7 +114,7 @@ else
     else
       tables=$(psql "$DB_URL" -qAt -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
       [[ "$tables" == 0 ]] || die "database $dbname is not empty ($tables tables): give an empty or non-existent database"
-      DB_KIND="$DB_KIND, existing empty database, left in place"
+      DB_KIND="$DB_KIND, existing empty database: it keeps the benchmark's data afterwards"
     fi
   else
     echo "bench: psql not found; assuming $DB_URL is an empty database" >&2
@@ -195,15 +196,38 @@ python3 "$HERE/bench.py" prepare "$PORT" "$TMP" "$SEARCH_WORD" "$CARTS"
 # --------------------------------------------------------------------------
 # Load
 
+# CPU ticks the server has used so far.
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0; }
+
+# Waits (at most 60 s) until the server has been idle for half a second, so
+# that requests still running from one scenario (wrk stops sending at the
+# deadline, it does not wait for answers) do not slow the next one down.
+wait_idle() {
+  local before after
+  for _ in $(seq 1 120); do
+    before=$(server_ticks)
+    sleep 0.5
+    after=$(server_ticks)
+    (( after - before <= 1 )) && return 0
+  done
+  echo "bench: the server was still busy 60 s after the scenario ended" >&2
+}
+
 URL="http://127.0.0.1:$PORT/graphql"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 while read -r name kind; do
-  say "$name: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency --timeout 30s"
+  wait_idle
+  say "$name"
+  python3 "$HERE/bench.py" single "$PORT" "$TMP" "$name" 3
+  wait_idle
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency --timeout 30s"
   BENCH_BODIES="$TMP/$name.bodies" BENCH_KIND="$kind" BENCH_THREADS="$THREADS" \
   BENCH_RESULT="$TMP/$name.result" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency --timeout 30s \
       -s "$HERE/graphql.lua" "$URL" || echo "bench: wrk failed for $name" >&2
 done <"$TMP/scenarios.txt"
 
+wait_idle
 say "guest purchases: up to $PURCHASES, one after the other"
 python3 "$HERE/bench.py" purchases "$PORT" "$TMP" "$PURCHASES" "$(( DURATION_S * 6 ))" || true
 
@@ -224,6 +248,7 @@ CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo u
   echo "catalog:  $CATALOG"
   [[ -n "$IMPORT_LINE" ]] && echo "          $IMPORT_LINE"
   [[ -n "$IMPORT_SECONDS" ]] && echo "          import took ${IMPORT_SECONDS}s"
+  echo "machine load average (1/5/15 min) before the load: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
   echo "load:     wrk, $THREADS threads, $CONNECTIONS connections, $DURATION per scenario, search word \"$SEARCH_WORD\""
 } >"$TMP/header.txt"
 
@@ -235,6 +260,9 @@ panics=$(grep -c 'panicked' "$TMP/server.log" || true)
 errors=$(grep -c 'ERROR' "$TMP/server.log" || true)
 warns=$(grep -c 'WARN' "$TMP/server.log" || true)
 echo "server log: $panics panic(s), $errors ERROR line(s), $warns WARN line(s)"
+if [[ -n "$DB_URL" && -z "$DROP_PG_DB" ]]; then
+  echo "note: $DB_URL now holds the benchmark's catalog, carts and orders; drop it or empty it before the next run"
+fi
 if (( panics + errors + warns > 0 )); then
   echo "first of them:"
   grep -E 'panicked|ERROR|WARN' "$TMP/server.log" | head -5 | cut -c1-400

@@ -24,17 +24,21 @@ pub enum CurrencyCode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Minor(pub i64);
 
-/// Largest amount accepted from outside (a price or a threshold): ten million.
-const MAX_MINOR: i64 = 1_000_000_000;
+/// Largest amount accepted from outside (a price or a threshold):
+/// 1,000,000.00. Anything above is far more likely a typo or a mangled
+/// column than a real price.
+const MAX_MINOR: i64 = 100_000_000;
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     #[error("must not be negative")]
     Negative,
-    #[error("must have at most two decimal places")]
+    #[error("has more than 2 decimal places")]
     TooPrecise,
-    #[error("is too large")]
+    #[error("exceeds the maximum of 1000000.00")]
     TooLarge,
+    #[error("is not a number")]
+    NotANumber,
 }
 
 impl Minor {
@@ -42,7 +46,10 @@ impl Minor {
         if value.is_sign_negative() && !value.is_zero() {
             return Err(MoneyError::Negative);
         }
-        let cents = value * Decimal::ONE_HUNDRED;
+        // Checked: a client may send a decimal near the type's maximum.
+        let cents = value
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or(MoneyError::TooLarge)?;
         if cents.fract() != Decimal::ZERO {
             return Err(MoneyError::TooPrecise);
         }
@@ -54,7 +61,7 @@ impl Minor {
     }
 
     pub fn parse(text: &str) -> Result<Self, MoneyError> {
-        let value: Decimal = text.trim().parse().map_err(|_| MoneyError::TooLarge)?;
+        let value: Decimal = text.trim().parse().map_err(|_| MoneyError::NotANumber)?;
         Self::from_decimal(value)
     }
 
@@ -107,7 +114,16 @@ mod tests {
     fn fractions_of_a_cent_and_negative_prices_are_refused() {
         assert_eq!(Minor::parse("1.999"), Err(MoneyError::TooPrecise));
         assert_eq!(Minor::parse("-1"), Err(MoneyError::Negative));
-        assert_eq!(Minor::parse("99999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(Minor::parse("1000000.01"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Minor::parse("99999999999999999999999"),
+            Err(MoneyError::TooLarge)
+        );
+        assert_eq!(Minor::parse("abc"), Err(MoneyError::NotANumber));
+        assert_eq!(
+            Minor::parse("79228162514264337593543950335"),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]

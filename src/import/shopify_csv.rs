@@ -16,12 +16,12 @@ use std::fmt;
 use std::io::{self, Read};
 
 use csv::{ByteRecord, ReaderBuilder, StringRecord};
+
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-/// Upper bound for prices, in minor units (1,000,000.00). Anything above is far
-/// more likely a typo or a mangled column than a real price.
-const MAX_PRICE_MINOR: i64 = 100_000_000;
+use crate::domain::money::Minor;
+
 /// Shopify supports at most three options per product.
 const MAX_OPTIONS: usize = 3;
 /// Option name/value Shopify uses for products without real options.
@@ -813,20 +813,9 @@ fn parse_money(column: &str, raw: &str) -> Result<i64, String> {
     if !well_formed {
         return Err(invalid());
     }
-    let amount: Decimal = raw.parse().map_err(|_| invalid())?;
-    if amount < Decimal::ZERO {
-        return Err(format!("{column} \"{raw}\" must not be negative"));
-    }
-    // normalize() so that "42.990" counts as two decimals.
-    if amount.normalize().scale() > 2 {
-        return Err(format!("{column} \"{raw}\" has more than 2 decimal places"));
-    }
-    let minor = amount
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .and_then(|minor| minor.to_i64())
-        .filter(|&minor| minor <= MAX_PRICE_MINOR)
-        .ok_or_else(|| format!("{column} \"{raw}\" exceeds the maximum of 1000000.00"))?;
-    Ok(minor)
+    Minor::parse(raw)
+        .map(|minor| minor.0)
+        .map_err(|e| format!("{column} \"{raw}\" {e}"))
 }
 
 /// Variant Inventory Qty: blank means 0. Negative values are legitimate
@@ -1140,7 +1129,7 @@ Variant Compare At Price,Image Src,Image Position,Image Alt Text,Gift Card,Varia
         assert_eq!(parse_money("p", "9.9"), Ok(990));
         assert_eq!(parse_money("p", "42.990"), Ok(4299));
         assert_eq!(parse_money("p", "0"), Ok(0));
-        assert_eq!(parse_money("p", "1000000.00"), Ok(MAX_PRICE_MINOR));
+        assert_eq!(parse_money("p", "1000000.00"), Ok(100_000_000));
         for bad in [
             "1.999",
             "-1",

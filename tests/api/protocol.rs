@@ -88,6 +88,14 @@ async fn malformed_requests_are_client_errors_not_crashes(app: &TestApp) {
         )
         .await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    // A decimal near the type's maximum must not overflow anything.
+    let response = app
+        .gql(
+            r#"{ products(first: 1, filter: { price: { max: "79228162514264337593543950335" } }) { nodes { id } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
     let response = app.gql("{ product { id } }", json!({})).await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
     let response = app.gql("{ nope }", json!({})).await;
