@@ -12,12 +12,15 @@ use crate::services::catalog::PageRequest;
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 
 /// The complexity of a connection field: its page size times the cost of
-/// what each item selects.
+/// what each item selects. Capped far above any limit, because the schema
+/// adds complexities without overflow checks and a hostile query could
+/// otherwise wrap the sum around to a small number.
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    const CEILING: usize = 1 << 40;
     let size = first
         .or(last)
         .map_or(DEFAULT_PAGE_SIZE, |n| n.max(0) as usize);
-    size.max(1).saturating_mul(child)
+    size.max(1).saturating_mul(child).min(CEILING)
 }
 
 pub struct PageArgs {

@@ -135,6 +135,20 @@ async fn queries_over_the_depth_or_complexity_limit_are_refused(app: &TestApp) {
         "{response}"
     );
 
+    // Huge page sizes on many aliases neither overflow nor slip through.
+    let aliases: String = (0..50)
+        .map(|i| format!("a{i}: products(first: 2147483647) {{ nodes {{ variants(first: 2147483647) {{ nodes {{ id }} }} }} }} "))
+        .collect();
+    let response = app.gql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(response["data"], Value::Null);
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("complex"),
+        "{response}"
+    );
+
     // The page a shop actually shows fits: 20 products of 20 variants.
     let page = "{ products(first: 20) { nodes { id title handle featuredImage { url altText } priceRange { minVariantPrice { amount currencyCode } } variants(first: 20) { nodes { id title sku availableForSale quantityAvailable price { amount currencyCode } selectedOptions { name value } } } } } }";
     let response = app.gql(page, json!({})).await;
