@@ -59,6 +59,11 @@ fi
 say "building the server (cargo build --release)"
 cargo build --release
 BIN="$ROOT/target/release/comptoir"
+# What was built (read now: the tree may change while the benchmark runs).
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+  COMMIT="$COMMIT (with uncommitted changes)"
+fi
 
 # --------------------------------------------------------------------------
 # Temp dir, database, and cleanup
@@ -129,7 +134,7 @@ DEMO_FLAG=""
 IMPORT_SECONDS=""
 if [[ -n "$PRODUCTS" ]]; then
   CATALOG="synthetic: $PRODUCTS products x 2 variants + 1 image (1 product in 3 tracked, 1,000,000 units)"
-  : "${SEARCH_WORD:=linen}"
+  : "${SEARCH_WORD:=lamp}"
   say "generating a Shopify CSV with $PRODUCTS products"
   python3 "$HERE/bench.py" gen-csv "$TMP/gen.csv" "$PRODUCTS"
   IMPORT_FILES=("$TMP/gen.csv")
@@ -236,10 +241,6 @@ python3 "$HERE/bench.py" purchases "$PORT" "$TMP" "$PURCHASES" "$(( DURATION_S *
 
 PEAK_RSS=$(awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "unknown")
 RSS_NOW=$(awk '/^VmRSS/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "unknown")
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
-  COMMIT="$COMMIT (with uncommitted changes)"
-fi
 CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)
 {
   echo "comptoir load benchmark - $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT"
