@@ -155,10 +155,28 @@ struct SettingsOnly {
 }
 
 impl Settings {
-    /// The settings with every default, as `serve` would see them with no
-    /// flags (environment variables still apply).
-    pub fn from_env() -> Result<Self, clap::Error> {
-        use clap::Parser;
-        SettingsOnly::try_parse_from(["comptoir"]).map(|s| s.settings)
+    /// Every setting at its default, ignoring the environment: what the test
+    /// suite starts from, so that a developer's `COMPTOIR_*` variables do not
+    /// change what the tests see.
+    pub fn defaults() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = SettingsOnly::command().mut_args(|arg| arg.env(None::<&str>));
+        let matches = command
+            .try_get_matches_from(["comptoir"])
+            .expect("every setting has a default");
+        SettingsOnly::from_arg_matches(&matches)
+            .expect("defaults parse")
+            .settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn defaults_need_no_flag_nor_environment() {
+        let settings = super::Settings::defaults();
+        assert_eq!(settings.bind, "127.0.0.1:8000");
+        assert_eq!(settings.limits.max_page_size, 100);
+        assert_eq!(settings.shop.shipping_methods.0.len(), 3);
     }
 }

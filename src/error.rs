@@ -110,6 +110,10 @@ pub mod codes {
     pub const TIMEOUT: &str = "TIMEOUT";
     pub const BATCH_TOO_LARGE: &str = "BATCH_TOO_LARGE";
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    pub const COMPLEXITY_LIMIT_EXCEEDED: &str = "COMPLEXITY_LIMIT_EXCEEDED";
+    pub const DEPTH_LIMIT_EXCEEDED: &str = "DEPTH_LIMIT_EXCEEDED";
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 }
 
 /// A GraphQL error with `extensions.code`, for bad arguments that cannot be

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, ServerError};
 use async_graphql_poem::GraphQLBatchResponse;
 use poem::http::{header, Method, StatusCode};
 use poem::middleware::{CatchPanic, Cors, ReqId, RequestId, ReuseId, Tracing};
@@ -26,15 +26,24 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         // Inside the request id's span, so each request's log line carries it.
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Ignore))
-        .with(CatchPanic::new())
+        .with(CatchPanic::new().with_handler(|_| {
+            // A bug, never the client's doing; still a JSON answer with a code.
+            tracing::error!("a request panicked");
+            refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                codes::INTERNAL,
+                "-",
+            )
+        }))
         .data(schema)
         .data(state)
 }
 
 fn cors(origins: &str) -> Cors {
+    // Any request header is allowed: front-end libraries add their own.
     let cors = Cors::new()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .expose_header("x-request-id")
         .max_age(3600);
     origins
@@ -106,12 +115,21 @@ async fn graphql(
     let batch: BatchRequest = match serde_json::from_slice(&bytes) {
         Ok(batch) => batch,
         Err(err) => {
+            let problem = if err.is_data() {
+                "expected an object with a `query` string, or a list of them".to_string()
+            } else {
+                format!(
+                    "malformed JSON at line {} column {}",
+                    err.line(),
+                    err.column()
+                )
+            };
             return refusal(
                 StatusCode::BAD_REQUEST,
-                &format!("The body is not a GraphQL request in JSON: {err}"),
+                &format!("The body is not a GraphQL request: {problem}"),
                 codes::BAD_USER_INPUT,
                 &request_id,
-            )
+            );
         }
     };
     let batch = match batch {
@@ -120,6 +138,16 @@ async fn graphql(
                 StatusCode::BAD_REQUEST,
                 &format!("A batch holds at most {} operations", limits.max_batch),
                 codes::BATCH_TOO_LARGE,
+                &request_id,
+            )
+        }
+        // serde reads `[]` as a request with every field left out, so an
+        // empty batch arrives here as a request without a query.
+        BatchRequest::Single(request) if request.query.trim().is_empty() => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "The request has no query",
+                codes::BAD_USER_INPUT,
                 &request_id,
             )
         }
@@ -143,7 +171,13 @@ async fn graphql(
     };
     let timeout = Duration::from_millis(limits.execution_timeout_ms);
     match tokio::time::timeout(timeout, schema.execute_batch(batch)).await {
-        Ok(response) => GraphQLBatchResponse::from(response).into_response(),
+        Ok(mut response) => {
+            match &mut response {
+                BatchResponse::Single(one) => add_missing_codes(one),
+                BatchResponse::Batch(all) => all.iter_mut().for_each(add_missing_codes),
+            }
+            GraphQLBatchResponse::from(response).into_response()
+        }
         Err(_) => {
             tracing::warn!(request_id = %request_id, "request timed out");
             refusal(
@@ -153,6 +187,32 @@ async fn graphql(
                 &request_id,
             )
         }
+    }
+}
+
+/// Gives every error a code, so that clients can branch on
+/// `extensions.code` alone. Errors the schema raises itself (a malformed
+/// document, a limit, a value of the wrong type) come without one.
+fn add_missing_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_some() {
+            continue;
+        }
+        let message = error.message.as_str();
+        let code = if message.contains("too complex") {
+            codes::COMPLEXITY_LIMIT_EXCEEDED
+        } else if message.contains("nested too deep") || message.contains("recursion") {
+            codes::DEPTH_LIMIT_EXCEEDED
+        } else if message.trim_start().starts_with("-->") {
+            codes::GRAPHQL_PARSE_FAILED
+        } else if !error.path.is_empty() {
+            // An argument that failed to parse while executing a field.
+            codes::BAD_USER_INPUT
+        } else {
+            codes::GRAPHQL_VALIDATION_FAILED
+        };
+        extensions.set("code", code);
     }
 }
 

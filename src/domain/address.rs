@@ -84,6 +84,15 @@ impl MailingAddress {
         let address2 = optional("address2", input.address2);
         let province = optional("province", input.province);
         let phone = optional("phone", input.phone);
+        if let Some(number) = &phone {
+            if !super::phone::is_valid(number) {
+                errors.push(UserError::new(
+                    field_path(prefix, "phone"),
+                    "This is not a valid phone number",
+                    UserErrorCode::Invalid,
+                ));
+            }
+        }
 
         let country_known =
             country_input.len() == 2 && isocountry::CountryCode::for_alpha2(&country_input).is_ok();

@@ -4,4 +4,5 @@
 pub mod address;
 pub mod email;
 pub mod money;
+pub mod phone;
 pub mod quantity;

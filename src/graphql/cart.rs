@@ -570,7 +570,7 @@ impl CartMutation {
             return Ok(Self::refused(vec![cart_not_found()]));
         };
         if let Some(err) = check_list_len(ctx, lines.len(), "lines") {
-            return Ok(Self::refused(vec![err]));
+            return Self::payload(ctx, &token, Err(err.into())).await;
         }
         let requests = match line_requests(&lines, &["lines"]) {
             Ok(requests) => requests,
@@ -592,7 +592,7 @@ impl CartMutation {
             return Ok(Self::refused(vec![cart_not_found()]));
         };
         if let Some(err) = check_list_len(ctx, lines.len(), "lines") {
-            return Ok(Self::refused(vec![err]));
+            return Self::payload(ctx, &token, Err(err.into())).await;
         }
         let line_ids = match decode_ids(
             &lines,
@@ -626,7 +626,7 @@ impl CartMutation {
             return Ok(Self::refused(vec![cart_not_found()]));
         };
         if let Some(err) = check_list_len(ctx, line_ids.len(), "lineIds") {
-            return Ok(Self::refused(vec![err]));
+            return Self::payload(ctx, &token, Err(err.into())).await;
         }
         let decoded = match decode_ids(
             &line_ids,

@@ -72,6 +72,7 @@ impl NodeQuery {
         Self::resolve(ctx, &id).await
     }
 
+    #[graphql(complexity = "ids.len().max(1).saturating_mul(child_complexity)")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if let Some(err) = check_list_len(ctx, ids.len(), "ids") {
             return Err(client_error(err.message, codes::BAD_USER_INPUT));

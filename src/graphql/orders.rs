@@ -7,7 +7,7 @@ use super::catalog::ProductVariant;
 use super::ids::{self, Kind};
 use super::money::Money;
 use super::{internal, loaders, state};
-use crate::domain::money::Minor;
+use crate::domain::money::{CurrencyCode, Minor};
 use crate::services::orders;
 use crate::services::shipping;
 
@@ -34,8 +34,14 @@ impl Order {
         Ok(Order { model, lines })
     }
 
+    /// The currency the order was placed in, whatever the store's is now.
+    fn currency(&self, ctx: &Context<'_>) -> CurrencyCode {
+        <CurrencyCode as clap::ValueEnum>::from_str(&self.model.currency, true)
+            .unwrap_or(state(ctx).settings.currency)
+    }
+
     fn money(&self, ctx: &Context<'_>, amount: i64) -> Money {
-        Money::new(Minor(amount), state(ctx).settings.currency)
+        Money::new(Minor(amount), self.currency(ctx))
     }
 }
 
@@ -70,7 +76,7 @@ impl Order {
     }
 
     async fn lines(&self, ctx: &Context<'_>) -> Vec<OrderLine> {
-        let currency = state(ctx).settings.currency;
+        let currency = self.currency(ctx);
         self.lines
             .iter()
             .map(|line| OrderLine {
@@ -123,7 +129,7 @@ impl Order {
                 title: self.model.shipping_method_title.clone(),
                 price: Minor(self.model.shipping_amount),
             },
-            state(ctx).settings.currency,
+            self.currency(ctx),
         )
     }
 

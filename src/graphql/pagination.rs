@@ -121,7 +121,7 @@ pub fn paginate_in_memory<T: OutputType, U>(
     let total = items.len();
     let (start, end) = match args.request(ctx, decode_index)? {
         PageRequest::Forward { first, after } => {
-            let start = after.map_or(0, |i| i + 1).min(total);
+            let start = after.map_or(0, |i| i.saturating_add(1)).min(total);
             (start, (start + first).min(total))
         }
         PageRequest::Backward { last, before } => {

@@ -12,6 +12,7 @@ use sea_orm::{
 use crate::db::Db;
 use crate::domain::address::{AddressInput, MailingAddress};
 use crate::domain::email::Email;
+use crate::domain::phone;
 use crate::domain::quantity::Quantity;
 use crate::error::{Error, Result, UserError, UserErrorCode};
 use crate::services::pricing::sellable_units;
@@ -128,6 +129,14 @@ pub async fn update_lines(
             let mut changes = Vec::new();
             for (i, update) in updates.iter().enumerate() {
                 let index = i.to_string();
+                if updates[..i].iter().any(|u| u.line_id == update.line_id) {
+                    errors.push(UserError::at(
+                        &["lines", &index, "id"],
+                        "This line appears twice in the request",
+                        UserErrorCode::Invalid,
+                    ));
+                    continue;
+                }
                 let Some(line) = existing.iter().find(|l| l.id == update.line_id) else {
                     errors.push(UserError::at(
                         &["lines", &index, "id"],
@@ -327,11 +336,7 @@ fn parse_email(raw: &str, field: &[&str]) -> Result<Email> {
 }
 
 fn parse_phone(raw: &str, field: &[&str]) -> Result<String> {
-    let digits = raw.chars().filter(char::is_ascii_digit).count();
-    let allowed = raw
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if allowed && (6..=20).contains(&digits) && raw.len() <= 32 {
+    if phone::is_valid(raw) {
         Ok(raw.to_string())
     } else {
         Err(UserError::at(

@@ -78,9 +78,20 @@ impl ProductCursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
+    /// The cursor behind `cursor`, when it is well formed: its value must be
+    /// of the kind its sort key orders by.
     pub fn decode(cursor: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let cursor: Self = serde_json::from_slice(&bytes).ok()?;
+        let fits = matches!(
+            (cursor.sort, &cursor.value),
+            (SortKey::Title, SortValue::Text(_))
+                | (
+                    SortKey::Price | SortKey::CreatedAt | SortKey::Relevance,
+                    SortValue::Int(_)
+                )
+        );
+        fits.then_some(cursor)
     }
 
     pub fn sort(&self) -> SortKey {
@@ -378,6 +389,12 @@ mod tests {
             id: 7,
         };
         assert_eq!(ProductCursor::decode(&cursor.encode()), Some(cursor));
+        let forged = ProductCursor {
+            sort: SortKey::Price,
+            value: SortValue::Text("abc".into()),
+            id: 1,
+        };
+        assert_eq!(ProductCursor::decode(&forged.encode()), None);
         assert_eq!(ProductCursor::decode("not a cursor"), None);
         assert_eq!(ProductCursor::decode(""), None);
     }

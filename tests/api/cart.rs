@@ -364,3 +364,68 @@ on_both_databases!(
     a_product_taken_off_sale_cannot_be_added_and_is_flagged_in_carts,
     input_lists_longer_than_the_limit_are_refused,
 );
+
+async fn a_line_named_twice_in_one_update_is_refused(app: &TestApp) {
+    app.load_demo().await;
+    let roses = variant_id(app, "BQ-ROSE-S").await;
+    let created = create_cart(app, &[(&roses, 1)]).await;
+    let id = created["cart"]["id"].as_str().unwrap();
+    let line = created["cart"]["lines"]["nodes"][0]["id"].clone();
+    let refused = cart_mutation(
+        app,
+        "cartLinesUpdate",
+        "$cartId: ID!, $lines: [CartLineUpdateInput!]!",
+        json!({ "cartId": id, "lines": [{ "id": line, "quantity": 0 }, { "id": line, "quantity": 2 }] }),
+    )
+    .await;
+    assert_eq!(codes(&refused), ["INVALID"]);
+    assert_eq!(
+        refused["userErrors"][0]["field"],
+        json!(["lines", "1", "id"])
+    );
+    assert_eq!(refused["cart"]["totalQuantity"], 1);
+
+    // Paging a product's variants from an absurd cursor is an empty page.
+    let page = app
+        .data(
+            r#"{ product(handle: "rose-bouquet") { variants(first: 2, after: "aTE4NDQ2NzQ0MDczNzA5NTUxNjE1") { nodes { title } pageInfo { hasPreviousPage hasNextPage } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        page["product"]["variants"],
+        json!({ "nodes": [], "pageInfo": { "hasPreviousPage": true, "hasNextPage": false } })
+    );
+
+    // Too many lines keep the cart in the refusal.
+    let many: Vec<Value> = (0..251)
+        .map(|_| json!({ "variantId": roses, "quantity": 1 }))
+        .collect();
+    let too_many = cart_mutation(
+        app,
+        "cartLinesAdd",
+        "$cartId: ID!, $lines: [CartLineInput!]!",
+        json!({ "cartId": id, "lines": many }),
+    )
+    .await;
+    assert_eq!(codes(&too_many), ["TOO_MANY_ITEMS"]);
+    assert_eq!(too_many["cart"]["totalQuantity"], 1);
+
+    // The address's phone is checked like the buyer's.
+    let mut with_phone = address();
+    with_phone["phone"] = json!("not a phone <b>");
+    let refused = cart_mutation(
+        app,
+        "cartShippingAddressUpdate",
+        "$cartId: ID!, $address: CartAddressInput!",
+        json!({ "cartId": id, "address": { "address": with_phone } }),
+    )
+    .await;
+    assert_eq!(codes(&refused), ["INVALID"]);
+    assert_eq!(
+        refused["userErrors"][0]["field"],
+        json!(["address", "address", "phone"])
+    );
+}
+
+on_both_databases!(a_line_named_twice_in_one_update_is_refused);

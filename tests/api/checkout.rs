@@ -320,3 +320,29 @@ async fn concurrent_checkouts_of_one_cart_place_one_order(app: &TestApp) {
 }
 
 on_both_databases!(concurrent_checkouts_of_one_cart_place_one_order);
+
+async fn an_order_keeps_its_currency_when_the_store_changes_its_own(app: &TestApp) {
+    app.load_demo().await;
+    let tulips = variant_id(app, "TUL-RED").await;
+    let cart_id = ready_cart(app, &[(&tulips, 1)]).await;
+    let token = checkout(app, &cart_id, "eur", "tok_visa").await["orderAccessToken"].clone();
+    let usd = app
+        .another_server(|s| s.currency = comptoir::domain::money::CurrencyCode::Usd)
+        .await;
+    let read = usd
+        .data(
+            "query ($t: String!) { orderByToken(token: $t) { total { amount currencyCode } lines { unitPrice { currencyCode } } } }",
+            json!({ "t": token }),
+        )
+        .await;
+    assert_eq!(
+        read["orderByToken"]["total"],
+        json!({ "amount": "22.90", "currencyCode": "EUR" })
+    );
+    assert_eq!(
+        read["orderByToken"]["lines"][0]["unitPrice"]["currencyCode"],
+        "EUR"
+    );
+}
+
+on_both_databases!(an_order_keeps_its_currency_when_the_store_changes_its_own);

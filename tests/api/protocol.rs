@@ -103,6 +103,62 @@ async fn malformed_requests_are_client_errors_not_crashes(app: &TestApp) {
         .as_str()
         .unwrap()
         .contains("nope"));
+    assert_eq!(error_code(&response), "GRAPHQL_VALIDATION_FAILED");
+    let response = app
+        .gql(
+            r#"{ products(first: 1, filter: { price: { min: "abc" } }) { nodes { id } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+    let response = app
+        .gql(
+            "query ($n: Int) { products(first: $n) { nodes { id } } }",
+            json!({ "n": "ten" }),
+        )
+        .await;
+    assert!(!error_code(&response).is_empty(), "{response}");
+
+    // Every top-level error carries a code a client can branch on.
+    let (status, response) = post(
+        app,
+        json!({ "query": "{ products(first: 1) { " }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&response), "GRAPHQL_PARSE_FAILED");
+
+    // A JSON body that is not a GraphQL request names no internal type.
+    for body in [r#"{"query": 1}"#, "null", r#""x""#, "[]"] {
+        let (status, response) = post(app, body).await;
+        assert_eq!(status, 400, "{body}");
+        let message = response["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            !message.contains("enum") && !message.contains("BatchRequest"),
+            "{message}"
+        );
+    }
+
+    // Forged cursors are refused, whatever their content.
+    use base64::Engine;
+    let forge = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    for (sort, cursor) in [
+        ("TITLE", forge(r#"{"s":"Title","v":123,"i":1}"#)),
+        ("PRICE", forge(r#"{"s":"Price","v":"abc","i":1}"#)),
+        ("RELEVANCE", forge(r#"{"s":"Relevance","v":"x","i":1}"#)),
+    ] {
+        let response = app
+            .gql(
+                "query ($s: ProductSortKeys, $c: String) { products(first: 2, sortKey: $s, after: $c, query: \"o\") { nodes { id } } }",
+                json!({ "s": sort, "c": cursor }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&response),
+            "BAD_USER_INPUT",
+            "{sort}: {response}"
+        );
+    }
 }
 
 async fn queries_over_the_depth_or_complexity_limit_are_refused(app: &TestApp) {
@@ -122,6 +178,7 @@ async fn queries_over_the_depth_or_complexity_limit_are_refused(app: &TestApp) {
             .contains("nested too deep"),
         "{response}"
     );
+    assert_eq!(error_code(&response), "DEPTH_LIMIT_EXCEEDED");
 
     // 100 products of 100 variants of 10 fields: 100,000 > 20,000.
     let costly = "{ products(first: 100) { nodes { variants(first: 100) { nodes { id sku title price { amount } compareAtPrice { amount } availableForSale quantityAvailable } } } } }";
@@ -132,6 +189,17 @@ async fn queries_over_the_depth_or_complexity_limit_are_refused(app: &TestApp) {
             .as_str()
             .unwrap()
             .contains("complex"),
+        "{response}"
+    );
+    assert_eq!(error_code(&response), "COMPLEXITY_LIMIT_EXCEEDED");
+
+    // `nodes` costs as many times its selection as it is given ids.
+    let ids = vec!["Z2lkOi8vY29tcHRvaXIvUHJvZHVjdC8x"; 250];
+    let deep_nodes = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { variants(first: 10) { nodes { product { variants(first: 10) { nodes { id } } } } } } } }";
+    let response = app.gql(deep_nodes, json!({ "ids": ids })).await;
+    assert_eq!(
+        error_code(&response),
+        "COMPLEXITY_LIMIT_EXCEEDED",
         "{response}"
     );
 

@@ -19,7 +19,7 @@ pub struct TestApp {
 }
 
 fn test_settings(database_url: &str) -> Settings {
-    let mut settings = Settings::from_env().expect("default settings");
+    let mut settings = Settings::defaults();
     settings.database.database_url = database_url.to_string();
     settings.bind = "127.0.0.1:0".into();
     settings
@@ -86,6 +86,14 @@ impl TestApp {
             _dir: None,
             postgres: None,
         }
+    }
+
+    /// A second server on this test's database, configured differently (a
+    /// merchant restarting with new settings).
+    pub async fn another_server(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = test_settings(&self.database_url);
+        configure(&mut settings);
+        Self::start(settings).await
     }
 
     /// Drops the test's PostgreSQL database once the test has passed.
