@@ -59,58 +59,42 @@ async fn malformed_requests_are_client_errors_not_crashes(app: &TestApp) {
         "{response}"
     );
 
-    let response = app
-        .gql("{ products(first: 101) { nodes { id } } }", json!({}))
-        .await;
-    assert_eq!(error_code(&response), "PAGE_SIZE_EXCEEDED");
-    let response = app
-        .gql("{ products(first: -1) { nodes { id } } }", json!({}))
-        .await;
-    assert_eq!(error_code(&response), "PAGE_SIZE_EXCEEDED");
-    let response = app
-        .gql(
+    for (query, code) in [
+        (
+            "{ products(first: 101) { nodes { id } } }",
+            "PAGE_SIZE_EXCEEDED",
+        ),
+        (
+            "{ products(first: -1) { nodes { id } } }",
+            "PAGE_SIZE_EXCEEDED",
+        ),
+        (
             r#"{ products(first: 1, after: "garbage") { nodes { id } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    let response = app
-        .gql(
+            "BAD_USER_INPUT",
+        ),
+        (
             "{ products(first: 1, last: 1) { nodes { id } } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    let response = app
-        .gql(
+            "BAD_USER_INPUT",
+        ),
+        (
             r#"{ products(first: 1, filter: { price: { min: "-5" } }) { nodes { id } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    // A decimal near the type's maximum must not overflow anything.
-    let response = app
-        .gql(
-            r#"{ products(first: 1, filter: { price: { max: "79228162514264337593543950335" } }) { nodes { id } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    let response = app.gql("{ product { id } }", json!({})).await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
-    let response = app.gql("{ nope }", json!({})).await;
-    assert!(response["errors"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("nope"));
-    assert_eq!(error_code(&response), "GRAPHQL_VALIDATION_FAILED");
-    let response = app
-        .gql(
+            "BAD_USER_INPUT",
+        ),
+        (
             r#"{ products(first: 1, filter: { price: { min: "abc" } }) { nodes { id } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(error_code(&response), "BAD_USER_INPUT");
+            "BAD_USER_INPUT",
+        ),
+        // A decimal near the type's maximum must not overflow anything.
+        (
+            r#"{ products(first: 1, filter: { price: { max: "79228162514264337593543950335" } }) { nodes { id } } }"#,
+            "BAD_USER_INPUT",
+        ),
+        ("{ product { id } }", "BAD_USER_INPUT"),
+        ("{ nope }", "GRAPHQL_VALIDATION_FAILED"),
+    ] {
+        let response = app.gql(query, json!({})).await;
+        assert_eq!(error_code(&response), code, "{query}: {response}");
+    }
     let response = app
         .gql(
             "query ($n: Int) { products(first: $n) { nodes { id } } }",
