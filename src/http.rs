@@ -95,14 +95,9 @@ async fn graphql(
     let declared_length = request
         .header(header::CONTENT_LENGTH)
         .and_then(|v| v.parse::<usize>().ok());
-    if declared_length.is_some_and(|len| len > limits.max_body_bytes) {
-        return too_large(limits.max_body_bytes, &request_id);
-    }
-    let bytes = match body.into_bytes_limit(limits.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
-            return too_large(limits.max_body_bytes, &request_id)
-        }
+    let bytes = match read_body(body, limits.max_body_bytes, declared_length).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return too_large(limits.max_body_bytes, &request_id),
         Err(_) => {
             return refusal(
                 StatusCode::BAD_REQUEST,
@@ -214,6 +209,37 @@ fn add_missing_codes(response: &mut async_graphql::Response) {
         };
         extensions.set("code", code);
     }
+}
+
+/// Most bytes of an oversized body read and thrown away before answering
+/// 413. A client still sending when the server answers and closes would see
+/// its connection reset instead of the 413; reading a bounded excess lets
+/// ordinary clients get the answer, and anything larger is cut off.
+const OVERSIZED_BODY_DRAIN: usize = 4 * 1024 * 1024;
+
+/// The body when it is at most `max` bytes, `None` when it is larger.
+async fn read_body(
+    body: Body,
+    max: usize,
+    declared_length: Option<usize>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    use futures_util::StreamExt;
+    if declared_length.is_some_and(|len| len > OVERSIZED_BODY_DRAIN) {
+        return Ok(None);
+    }
+    let mut stream = std::pin::pin!(body.into_bytes_stream());
+    let mut bytes = Vec::with_capacity(declared_length.unwrap_or(0).min(max));
+    let mut received = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        received = received.saturating_add(chunk.len());
+        if received <= max {
+            bytes.extend_from_slice(&chunk);
+        } else if received > OVERSIZED_BODY_DRAIN {
+            break;
+        }
+    }
+    Ok((received <= max).then_some(bytes))
 }
 
 fn too_large(max: usize, request_id: &str) -> Response {
