@@ -23,6 +23,9 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/graphql", get(graphiql).post(graphql))
         .at("/health", get(health))
         .with(cors)
+        // Errors (404, 405, CORS refusals) become responses here, so that
+        // they too carry the request id header.
+        .catch_all_error(|err: poem::Error| async move { err.into_response() })
         // Inside the request id's span, so each request's log line carries it.
         .with(Tracing)
         .with(RequestId::default().reuse_id(ReuseId::Ignore))

@@ -221,6 +221,14 @@ async fn batches_are_limited_in_size(app: &TestApp) {
 }
 
 async fn health_graphiql_and_cors_answer(app: &TestApp) {
+    let missing = app
+        .client
+        .get(format!("{}/nowhere", app.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert!(missing.headers().contains_key("x-request-id"));
     let health = app
         .client
         .get(format!("{}/health", app.base()))
