@@ -220,7 +220,7 @@ fn filter_condition(query: &ProductQuery, terms: &[String]) -> Condition {
 }
 
 /// A variant that can be sold now: stock not tracked, backorders allowed,
-/// or units left.
+/// or units left. The same rule as `pricing::sellable_units`, in SQL.
 pub fn sellable_variant() -> Condition {
     Condition::any()
         .add(product_variant::Column::InventoryTracked.eq(false))

@@ -17,7 +17,9 @@ use crate::services::cart::{self as carts, CartRules};
 use crate::services::payment::{
     Authorization, Charge, PaymentError, PaymentMethod, PaymentProvider,
 };
-use crate::services::pricing::{price_cart, PricedCart, Products, Variants, WarningCode};
+use crate::services::pricing::{
+    merchandise, price_cart, PricedCart, Products, Variants, WarningCode,
+};
 use crate::services::secrets::{random_token, token_hash};
 
 /// Order access tokens carry 256 random bits.
@@ -267,10 +269,7 @@ impl OrderRows {
         let mut order_lines = Vec::with_capacity(lines.len());
         let mut stock_moves = Vec::new();
         for line in lines {
-            let Some(variant) = variants.get(&line.variant_id) else {
-                continue;
-            };
-            let Some(product) = products.get(&variant.product_id) else {
+            let Some((variant, product)) = merchandise(line, variants, products) else {
                 continue;
             };
             order_lines.push(order_line::ActiveModel {

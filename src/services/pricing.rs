@@ -90,6 +90,17 @@ pub fn sellable_units(variant: &product_variant::Model) -> Option<i32> {
         .then_some(variant.inventory_quantity.max(0))
 }
 
+/// The variant and product a cart line refers to, or `None` when either is
+/// gone from the catalog.
+pub fn merchandise<'a>(
+    line: &cart_line::Model,
+    variants: &'a Variants,
+    products: &'a Products,
+) -> Option<(&'a product_variant::Model, &'a product::Model)> {
+    let variant = variants.get(&line.variant_id)?;
+    Some((variant, products.get(&variant.product_id)?))
+}
+
 /// Prices `lines` at the current catalog prices of `variants` (and their
 /// `products`); a line whose variant is missing from them is gone from the
 /// catalog.
@@ -104,9 +115,7 @@ pub fn price_cart(
     let mut warnings = Vec::new();
     let mut missing = Vec::new();
     for line in lines {
-        let variant = variants.get(&line.variant_id);
-        let product = variant.and_then(|v| products.get(&v.product_id));
-        let (Some(variant), Some(product)) = (variant, product) else {
+        let Some((variant, product)) = merchandise(line, variants, products) else {
             warnings.push(Warning {
                 code: WarningCode::MerchandiseRemoved,
                 message: "An item in the cart is no longer sold; remove it to check out".into(),
